@@ -1,0 +1,118 @@
+package p2pshare.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cleans the shared state of a member that left the cluster. Every process registers one; only the
+ * oldest member acts, so the work is done once. The dead node's peers leave the room index at once
+ * and stay resumable as orphans (recovered:false) for the resume window, then are removed.
+ */
+public final class DeadNodeJanitor implements MembershipListener {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadNodeJanitor.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final long resumeWindowMs;
+
+  public DeadNodeJanitor(Vertx vertx, HazelcastInstance hazelcast, int resumeWindowS) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.resumeWindowMs = resumeWindowS * 1000L;
+  }
+
+  public void register() {
+    hazelcast.getCluster().addMembershipListener(this);
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {}
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    String nodeId = event.getMember().getAttribute(ClusterNames.ATTR_NODE_ID);
+    if (nodeId == null || !localIsOldest()) {
+      return;
+    }
+    vertx.executeBlocking(() -> cleanUp(nodeId), false)
+        .onFailure(e -> LOG.warn("janitor failed node={} error={}", nodeId, e.toString()));
+  }
+
+  private boolean localIsOldest() {
+    Member oldest = hazelcast.getCluster().getMembers().iterator().next();
+    return oldest.localMember();
+  }
+
+  private Void cleanUp(String nodeId) {
+    hazelcast.getMap(ClusterNames.NODES_MAP).remove(nodeId);
+    IMap<String, RoomMembers.Members> rooms = hazelcast.getMap(ClusterNames.ROOM_MEMBERS_MAP);
+    Map<String, ArrayList<String>> dropped = rooms.executeOnEntries(new RoomMembers.DropNode(nodeId));
+    List<String> peerIds = dropped.values().stream().flatMap(List::stream).toList();
+    IMap<String, String> peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
+    long until = System.currentTimeMillis() + resumeWindowMs;
+    for (String peerId : peerIds) {
+      peers.executeOnKey(peerId, new MarkOrphan(nodeId, until));
+    }
+    LOG.info("node gone node={} peersOrphaned={}", nodeId, peerIds.size());
+    if (!peerIds.isEmpty()) {
+      vertx.setTimer(resumeWindowMs + 1000, t -> vertx.executeBlocking(() -> expire(peerIds), false));
+    }
+    return null;
+  }
+
+  private Void expire(List<String> peerIds) {
+    IMap<String, String> peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
+    IMap<String, String> tokens = hazelcast.getMap(ClusterNames.RESUME_TOKENS_MAP);
+    long now = System.currentTimeMillis();
+    for (String peerId : peerIds) {
+      String tokenHash = peers.executeOnKey(peerId, new ExpireOrphan(now));
+      if (tokenHash != null) {
+        tokens.remove(tokenHash);
+      }
+    }
+    return null;
+  }
+
+  /** Marks a peer of a dead node as an orphan, unless it already moved elsewhere. */
+  public record MarkOrphan(String deadNodeId, long until)
+      implements EntryProcessor<String, String, Boolean> {
+    @Override
+    public Boolean process(Map.Entry<String, String> entry) {
+      if (entry.getValue() == null) {
+        return false;
+      }
+      PeerRecord record = PeerRecord.fromJson(entry.getValue());
+      if (!record.nodeId().equals(deadNodeId) || record.orphaned()) {
+        return false;
+      }
+      entry.setValue(record.orphanedUntil(until).toJson());
+      return true;
+    }
+  }
+
+  /** Removes an orphan whose window has passed; returns its token hash so the token goes too. */
+  public record ExpireOrphan(long now) implements EntryProcessor<String, String, String> {
+    @Override
+    public String process(Map.Entry<String, String> entry) {
+      if (entry.getValue() == null) {
+        return null;
+      }
+      PeerRecord record = PeerRecord.fromJson(entry.getValue());
+      if (!record.orphaned() || record.orphanUntil() > now) {
+        return null;
+      }
+      entry.setValue(null);
+      return record.tokenHash();
+    }
+  }
+}
