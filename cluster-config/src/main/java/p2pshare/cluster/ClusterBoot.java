@@ -35,6 +35,8 @@ public final class ClusterBoot {
         .withClusterManager(clusterManager)
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
-        .map(vertx -> new ClusterRuntime(env, vertx, clusterManager.getHazelcastInstance(), registry));
+        .map(
+            vertx ->
+                new ClusterRuntime(env, vertx, clusterManager.getHazelcastInstance(), registry));
   }
 }

@@ -44,7 +44,8 @@ public final class DeadNodeJanitor implements MembershipListener {
     if (nodeId == null || !localIsOldest()) {
       return;
     }
-    vertx.executeBlocking(() -> cleanUp(nodeId), false)
+    vertx
+        .executeBlocking(() -> cleanUp(nodeId), false)
         .onFailure(e -> LOG.warn("janitor failed node={} error={}", nodeId, e.toString()));
   }
 
@@ -56,7 +57,8 @@ public final class DeadNodeJanitor implements MembershipListener {
   private Void cleanUp(String nodeId) {
     hazelcast.getMap(ClusterNames.NODES_MAP).remove(nodeId);
     IMap<String, RoomMembers.Members> rooms = hazelcast.getMap(ClusterNames.ROOM_MEMBERS_MAP);
-    Map<String, ArrayList<String>> dropped = rooms.executeOnEntries(new RoomMembers.DropNode(nodeId));
+    Map<String, ArrayList<String>> dropped =
+        rooms.executeOnEntries(new RoomMembers.DropNode(nodeId));
     List<String> peerIds = dropped.values().stream().flatMap(List::stream).toList();
     IMap<String, String> peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
     long until = System.currentTimeMillis() + resumeWindowMs;
@@ -65,7 +67,8 @@ public final class DeadNodeJanitor implements MembershipListener {
     }
     LOG.info("node gone node={} peersOrphaned={}", nodeId, peerIds.size());
     if (!peerIds.isEmpty()) {
-      vertx.setTimer(resumeWindowMs + 1000, t -> vertx.executeBlocking(() -> expire(peerIds), false));
+      vertx.setTimer(
+          resumeWindowMs + 1000, t -> vertx.executeBlocking(() -> expire(peerIds), false));
     }
     return null;
   }

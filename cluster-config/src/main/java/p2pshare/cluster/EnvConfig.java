@@ -37,7 +37,8 @@ public record EnvConfig(
 
   private static final Pattern NODE_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");
   private static final Pattern HOST_PORT =
-      Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:]+\\]:\\d{1,5}");
+      Pattern.compile(
+          "[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:]+\\]:\\d{1,5}");
 
   public static EnvConfig fromSystem(Role role) {
     return from(System.getenv(), role);
@@ -65,7 +66,8 @@ public record EnvConfig(
         switch (discoveryText) {
           case "tcp-ip" -> Discovery.TCP_IP;
           case "kubernetes" -> Discovery.KUBERNETES;
-          default -> throw new ConfigException("CLUSTER_DISCOVERY", discoveryText, "tcp-ip or kubernetes");
+          default ->
+              throw new ConfigException("CLUSTER_DISCOVERY", discoveryText, "tcp-ip or kubernetes");
         };
     return new EnvConfig(
         role,
@@ -99,12 +101,30 @@ public record EnvConfig(
 
   /** The same settings with another public URL: used once the real port is known (PORT=0). */
   public EnvConfig withBoundPort(int boundPort) {
-    String url = publicUrl.equals("ws://localhost:" + port + "/ws") ? "ws://localhost:" + boundPort + "/ws" : publicUrl;
+    String url =
+        publicUrl.equals("ws://localhost:" + port + "/ws")
+            ? "ws://localhost:" + boundPort + "/ws"
+            : publicUrl;
     String id = nodeId.equals(role.idPrefix + port) ? role.idPrefix + boundPort : nodeId;
     return new EnvConfig(
-        role, id, host, boundPort, url, clusterName, clusterHost, clusterPort, clusterMembers, discovery,
-        kubernetesServiceDns, allowedOrigins, resumeWindowS, idleTimeoutS, maxPeersPerRoom, turnUrls,
-        turnSecret, turnTtlS);
+        role,
+        id,
+        host,
+        boundPort,
+        url,
+        clusterName,
+        clusterHost,
+        clusterPort,
+        clusterMembers,
+        discovery,
+        kubernetesServiceDns,
+        allowedOrigins,
+        resumeWindowS,
+        idleTimeoutS,
+        maxPeersPerRoom,
+        turnUrls,
+        turnSecret,
+        turnTtlS);
   }
 
   /** Reads and checks single variables; blank counts as unset. */

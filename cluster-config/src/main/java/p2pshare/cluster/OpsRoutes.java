@@ -15,7 +15,9 @@ public final class OpsRoutes {
    */
   public static void mount(Router router, BooleanSupplier ready, Supplier<String> metrics) {
     // Liveness never depends on the cluster: a partitioned process is alive, just not ready.
-    router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
+    router
+        .get("/healthz")
+        .handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     router
         .get("/readyz")
         .handler(

@@ -3,8 +3,8 @@ package p2pshare.cluster;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Where a peer lives, stored as JSON text in {@link ClusterNames#PEERS_MAP}. {@code orphanUntil}
- * is set when its node died: the peer may still resume (recovered:false) until then.
+ * Where a peer lives, stored as JSON text in {@link ClusterNames#PEERS_MAP}. {@code orphanUntil} is
+ * set when its node died: the peer may still resume (recovered:false) until then.
  */
 public record PeerRecord(
     String room, String nodeId, String meta, String tokenHash, long epoch, long orphanUntil) {
