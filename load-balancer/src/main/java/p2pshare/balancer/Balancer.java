@@ -1,0 +1,110 @@
+package p2pshare.balancer;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pshare.cluster.ClusterBoot;
+import p2pshare.cluster.ClusterRuntime;
+import p2pshare.cluster.DeadNodeJanitor;
+import p2pshare.cluster.EnvConfig;
+
+/** A started balancer: cluster member, HTTP servers, and its drain switch. */
+public final class Balancer {
+  private static final Logger LOG = LoggerFactory.getLogger(Balancer.class);
+
+  /** HTTP server instances, one per event loop up to this many. */
+  static final int MAX_HTTP_INSTANCES = 4;
+
+  private final ClusterRuntime runtime;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private volatile int port = -1;
+
+  private Balancer(ClusterRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** Joins the cluster and starts serving; the future fails when listen fails. */
+  public static Future<Balancer> start(EnvConfig env) {
+    return ClusterBoot.start(env)
+        .compose(
+            runtime -> {
+              Balancer balancer = new Balancer(runtime);
+              return balancer
+                  .deploy()
+                  .map(balancer)
+                  .recover(e -> runtime.close().transform(ignored -> Future.failedFuture(e)));
+            });
+  }
+
+  private Future<Void> deploy() {
+    Vertx vertx = runtime.vertx();
+    EnvConfig env = runtime.env();
+    new DeadNodeJanitor(vertx, runtime.hazelcast(), env.resumeWindowS()).register();
+
+    BalancerMeters meters = new BalancerMeters(runtime.registry());
+    NodeRegistry nodes = new NodeRegistry(vertx, runtime.hazelcast());
+    RoomAssigner assigner =
+        new RoomAssigner(vertx, runtime.hazelcast(), nodes, new PlacementPolicy(), meters);
+    MetricsAggregator metrics =
+        new MetricsAggregator(vertx, env.nodeId(), runtime.registry(), nodes, meters);
+    HttpApi api =
+        new HttpApi(
+            assigner, nodes, metrics, new RateLimiter(), meters, WebPages.load(), this::ready);
+
+    // The first instance binds (PORT may be 0); the others share the port it got.
+    BalancerVerticle first = new BalancerVerticle(api, env.host(), env.port());
+    int instances = Math.min(MAX_HTTP_INSTANCES, Runtime.getRuntime().availableProcessors());
+    return vertx
+        .deployVerticle(first)
+        .compose(
+            id -> {
+              port = first.actualPort();
+              if (instances <= 1) {
+                return Future.succeededFuture();
+              }
+              return vertx
+                  .deployVerticle(
+                      () -> new BalancerVerticle(api, env.host(), port),
+                      new DeploymentOptions().setInstances(instances - 1))
+                  .<Void>mapEmpty();
+            })
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "balancer ready node={} port={} url=http://localhost:{}/",
+                    env.nodeId(),
+                    port,
+                    port));
+  }
+
+  /** Ready: joined to the cluster and not draining. */
+  public boolean ready() {
+    return !draining.get()
+        && runtime.hazelcast().getLifecycleService().isRunning()
+        && runtime.hazelcast().getCluster().getLocalMember() != null;
+  }
+
+  /** Readiness goes 503 from now on; requests already accepted are still answered. */
+  public void drain() {
+    if (draining.compareAndSet(false, true)) {
+      LOG.info("balancer draining node={}", runtime.env().nodeId());
+    }
+  }
+
+  /** The bound HTTP port. */
+  public int port() {
+    return port;
+  }
+
+  public ClusterRuntime runtime() {
+    return runtime;
+  }
+
+  /** Leaves the cluster and stops serving. */
+  public Future<Void> close() {
+    return runtime.close();
+  }
+}

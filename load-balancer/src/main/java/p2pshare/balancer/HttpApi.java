@@ -1,0 +1,179 @@
+package p2pshare.balancer;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pshare.cluster.Ids;
+import p2pshare.cluster.NodeLoad;
+import p2pshare.cluster.OpsRoutes;
+
+/** The balancer's routes (PROTOCOL.md "Balancer HTTP API"); errors are JSON {error, message}. */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  private static final String JSON = "application/json";
+  private static final String HTML = "text/html; charset=utf-8";
+
+  /** Hashed static assets may be cached; pages and API answers are not. */
+  static final long STATIC_MAX_AGE_S = 3_600;
+
+  private final RoomAssigner assigner;
+  private final NodeRegistry nodes;
+  private final MetricsAggregator metrics;
+  private final RateLimiter roomCreationLimiter;
+  private final BalancerMeters meters;
+  private final WebPages pages;
+  private final BooleanSupplier ready;
+
+  public HttpApi(
+      RoomAssigner assigner,
+      NodeRegistry nodes,
+      MetricsAggregator metrics,
+      RateLimiter roomCreationLimiter,
+      BalancerMeters meters,
+      WebPages pages,
+      BooleanSupplier ready) {
+    this.assigner = assigner;
+    this.nodes = nodes;
+    this.metrics = metrics;
+    this.roomCreationLimiter = roomCreationLimiter;
+    this.meters = meters;
+    this.pages = pages;
+    this.ready = ready;
+  }
+
+  /** A router for one verticle instance; the state behind it is shared and thread-safe. */
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.post("/api/rooms").handler(this::handleCreateRoom);
+    router.get("/api/rooms/:id").handler(this::handleGetRoom);
+    router.get("/api/nodes").handler(this::handleNodes);
+    // The cluster-wide /metrics is mounted before OpsRoutes, whose own /metrics it shadows.
+    router.get("/metrics").handler(this::handleMetrics);
+    OpsRoutes.mount(router, ready, () -> "");
+
+    router.get("/dashboard").handler(ctx -> page(ctx, pages.dashboardIndex()));
+    router
+        .get("/dashboard/*")
+        .handler(StaticHandler.create(WebPages.DASHBOARD_ROOT).setMaxAgeSeconds(60));
+    router
+        .get("/webjars/*")
+        .handler(StaticHandler.create(WebPages.WEBJARS_ROOT).setMaxAgeSeconds(STATIC_MAX_AGE_S));
+
+    router.get("/").handler(ctx -> page(ctx, pages.clientIndex()));
+    router.get("/r/:id").handler(ctx -> page(ctx, pages.clientIndex()));
+    router
+        .get("/*")
+        .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setMaxAgeSeconds(STATIC_MAX_AGE_S));
+
+    router.errorHandler(404, ApiError.NOT_FOUND::send);
+    router.errorHandler(405, ApiError.METHOD_NOT_ALLOWED::send);
+    router.errorHandler(
+        500,
+        ctx -> {
+          LOG.warn("request failed path={} error={}", safePath(ctx), String.valueOf(ctx.failure()));
+          ApiError.INTERNAL.send(ctx);
+        });
+    return router;
+  }
+
+  private void handleCreateRoom(RoutingContext ctx) {
+    String client =
+        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    if (!roomCreationLimiter.tryAcquire(client)) {
+      meters.rateLimited();
+      ctx.response().putHeader("retry-after", "1");
+      ApiError.RATE_LIMITED.send(ctx);
+      return;
+    }
+    assigner.create().onSuccess(a -> answer(ctx, 201, a)).onFailure(e -> fail(ctx, e));
+  }
+
+  private void handleGetRoom(RoutingContext ctx) {
+    String room = ctx.pathParam("id");
+    if (!Ids.isRoomId(room)) {
+      ApiError.BAD_ROOM_ID.send(ctx);
+      return;
+    }
+    assigner.lookup(room).onSuccess(a -> answer(ctx, 200, a)).onFailure(e -> fail(ctx, e));
+  }
+
+  private void handleNodes(RoutingContext ctx) {
+    nodes
+        .liveNodes()
+        .onSuccess(
+            live -> {
+              JsonArray list = new JsonArray();
+              live.forEach(n -> list.add(n.toPublicJson()));
+              json(ctx, 200, new JsonObject().put("nodes", list));
+            })
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  private void handleMetrics(RoutingContext ctx) {
+    metrics
+        .scrapeAll()
+        .onSuccess(
+            text ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(text))
+        .onFailure(e -> fail(ctx, e));
+  }
+
+  static JsonObject assignmentJson(RoomAssigner.Assignment a) {
+    NodeLoad node = a.node();
+    return new JsonObject()
+        .put("room", a.room())
+        .put("node", new JsonObject().put("id", node.id()).put("url", node.url()))
+        .put("epoch", a.epoch());
+  }
+
+  private static void answer(RoutingContext ctx, int status, RoomAssigner.Assignment a) {
+    json(ctx, status, assignmentJson(a));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", JSON)
+        .putHeader("cache-control", "no-store")
+        .end(body.encode());
+  }
+
+  private static void page(RoutingContext ctx, String html) {
+    ctx.response()
+        .putHeader("content-type", HTML)
+        .putHeader("cache-control", "no-cache")
+        .putHeader("referrer-policy", "no-referrer")
+        .putHeader("x-content-type-options", "nosniff")
+        .end(html);
+  }
+
+  private static void fail(RoutingContext ctx, Throwable e) {
+    if (e instanceof NoLiveNodeException) {
+      ApiError.NO_LIVE_NODE.send(ctx);
+      return;
+    }
+    LOG.warn("request failed path={} error={}", safePath(ctx), e.toString());
+    ApiError.INTERNAL.send(ctx);
+  }
+
+  /** The path for logs, without room ids. */
+  private static String safePath(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (path.startsWith("/api/rooms/") || path.startsWith("/r/")) {
+      return path.substring(0, path.lastIndexOf('/') + 1) + "{id}";
+    }
+    return path;
+  }
+}

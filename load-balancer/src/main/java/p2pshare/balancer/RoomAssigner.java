@@ -1,0 +1,147 @@
+package p2pshare.balancer;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pshare.cluster.ClusterNames;
+import p2pshare.cluster.Ids;
+import p2pshare.cluster.NodeLoad;
+import p2pshare.cluster.RoomPlacement;
+
+/**
+ * Gives rooms their nodes in the shared rooms map, atomically: a new room is put with putIfAbsent
+ * and a move is a compare-and-set replace of the exact old value, so any number of balancers and
+ * concurrent requests agree on one node and one epoch. The epoch goes up only when a room moves
+ * because its node is gone or draining.
+ */
+public final class RoomAssigner {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomAssigner.class);
+
+  /** A placement nobody asked for this long is forgotten (a later GET places the room anew). */
+  static final long ROOM_MAX_IDLE_HOURS = 24;
+
+  /** Compare-and-set rounds before giving up; each lost round means another writer won. */
+  static final int MAX_CAS_ROUNDS = 32;
+
+  /** How an answer came about; only for meters and logs. */
+  public enum Kind {
+    EXISTING,
+    NEW,
+    REASSIGNED
+  }
+
+  /** A room's node and epoch, as answered by /api/rooms. */
+  public record Assignment(String room, NodeLoad node, long epoch, Kind kind) {}
+
+  private final Vertx vertx;
+  private final IMap<String, String> rooms;
+  private final NodeRegistry registry;
+  private final PlacementPolicy policy;
+  private final BalancerMeters meters;
+
+  public RoomAssigner(
+      Vertx vertx,
+      HazelcastInstance hazelcast,
+      NodeRegistry registry,
+      PlacementPolicy policy,
+      BalancerMeters meters) {
+    this.vertx = vertx;
+    this.rooms = hazelcast.getMap(ClusterNames.ROOMS_MAP);
+    this.registry = registry;
+    this.policy = policy;
+    this.meters = meters;
+  }
+
+  /** Places a new room with a fresh random id; fails with {@link NoLiveNodeException}. */
+  public Future<Assignment> create() {
+    return vertx.executeBlocking(
+        () -> {
+          Assignment a;
+          do {
+            a = assign(Ids.randomId());
+          } while (a.kind() != Kind.NEW); // a 128-bit collision: practically never loops
+          meters.roomCreated();
+          return a;
+        },
+        false);
+  }
+
+  /** The room's node, placing or moving it when needed; the id must be valid. */
+  public Future<Assignment> lookup(String room) {
+    return vertx.executeBlocking(() -> assign(room), false);
+  }
+
+  /** Blocking compare-and-set loop; call only off the event loop. */
+  Assignment assign(String room) {
+    List<NodeLoad> live = registry.readLive();
+    policy.retainOnly(live);
+    for (int round = 0; round < MAX_CAS_ROUNDS; round++) {
+      String current = rooms.get(room);
+      if (current == null) {
+        NodeLoad node = choose(live);
+        RoomPlacement placement = new RoomPlacement(node.id(), 1);
+        String prev =
+            rooms.putIfAbsent(
+                room,
+                placement.toJson(),
+                -1,
+                TimeUnit.SECONDS,
+                ROOM_MAX_IDLE_HOURS,
+                TimeUnit.HOURS);
+        if (prev == null) {
+          return placed(room, node, placement, Kind.NEW);
+        }
+        continue; // another request placed it first: answer with theirs
+      }
+      RoomPlacement existing = RoomPlacement.fromJson(current);
+      Optional<NodeLoad> holder =
+          live.stream().filter(n -> n.id().equals(existing.nodeId())).findFirst();
+      if (holder.isPresent() && !holder.get().draining()) {
+        meters.answered(Kind.EXISTING);
+        return new Assignment(room, holder.get(), existing.epoch(), Kind.EXISTING);
+      }
+      NodeLoad node = choose(live);
+      RoomPlacement moved = new RoomPlacement(node.id(), existing.epoch() + 1);
+      if (rooms.replace(room, current, moved.toJson())) {
+        LOG.info(
+            "room moved room={} from={} to={} epoch={}",
+            Ids.logHash(room),
+            existing.nodeId(),
+            node.id(),
+            moved.epoch());
+        return placed(room, node, moved, Kind.REASSIGNED);
+      }
+      // lost the race: someone else changed it; look again
+      live = registry.readLive();
+    }
+    throw new IllegalStateException("room assignment did not settle");
+  }
+
+  private NodeLoad choose(List<NodeLoad> live) {
+    return policy
+        .choose(live)
+        .orElseThrow(
+            () -> {
+              meters.noLiveNode();
+              return new NoLiveNodeException();
+            });
+  }
+
+  private Assignment placed(String room, NodeLoad node, RoomPlacement placement, Kind kind) {
+    policy.placed(node);
+    meters.placed(node.id(), kind);
+    LOG.debug(
+        "room placed room={} node={} epoch={} kind={}",
+        Ids.logHash(room),
+        node.id(),
+        placement.epoch(),
+        kind);
+    return new Assignment(room, node, placement.epoch(), kind);
+  }
+}
