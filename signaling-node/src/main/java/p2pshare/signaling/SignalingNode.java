@@ -1,0 +1,182 @@
+package p2pshare.signaling;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pshare.cluster.ClusterRuntime;
+import p2pshare.cluster.DeadNodeJanitor;
+import p2pshare.cluster.EnvConfig;
+import p2pshare.cluster.NodeLoad;
+import p2pshare.signaling.cluster.Membership;
+import p2pshare.signaling.cluster.NodeDeathWatcher;
+import p2pshare.signaling.cluster.NodeRouter;
+import p2pshare.signaling.ops.LoadPublisher;
+import p2pshare.signaling.ops.SignalingMetrics;
+import p2pshare.signaling.peer.LocalPeers;
+import p2pshare.signaling.peer.RoomService;
+import p2pshare.signaling.session.DrainState;
+
+/** A signaling node: wires the services of one process and deploys a verticle per event loop. */
+public final class SignalingNode {
+  private static final Logger LOG = LoggerFactory.getLogger(SignalingNode.class);
+
+  private final ClusterRuntime runtime;
+  private final SignalingMetrics metrics;
+  private final LocalPeers local;
+  private final RoomService rooms;
+  private final NodeRouter router;
+  private final DrainState drain = new DrainState();
+  private final OriginPolicy origins;
+  private final AtomicLong lagNanos = new AtomicLong();
+  private final List<SignalingVerticle> verticles = new CopyOnWriteArrayList<>();
+  private final LoadPublisher loadPublisher;
+  private volatile boolean started;
+  private long lastMessageTotal;
+  private long lastPublishNanos = System.nanoTime();
+
+  private SignalingNode(ClusterRuntime runtime) {
+    this.runtime = runtime;
+    Vertx vertx = runtime.vertx();
+    EnvConfig env = runtime.env();
+    this.metrics = new SignalingMetrics(runtime.registry());
+    this.local = new LocalPeers(metrics);
+    this.router = new NodeRouter(vertx, env.nodeId(), local, metrics);
+    this.rooms =
+        new RoomService(
+            vertx, env, new Membership(vertx, runtime.hazelcast()), router, local, metrics);
+    this.origins = new OriginPolicy(env.allowedOrigins());
+    this.loadPublisher = new LoadPublisher(vertx, runtime.hazelcast(), this::load);
+    metrics.gauge("p2p_peers", "Peers whose membership this node owns", local::peerCount);
+    metrics.gauge("p2p_rooms", "Rooms with peers on this node", local::roomCount);
+    metrics.gauge(
+        "p2p_event_loop_lag_ms", "Worst event-loop lag in the last second", () -> lastLagMs);
+  }
+
+  private volatile double lastLagMs;
+
+  /** Starts a node on a running cluster member; fails if the port cannot be bound. */
+  public static Future<SignalingNode> start(ClusterRuntime runtime) {
+    SignalingNode node = new SignalingNode(runtime);
+    return node.startServices().map(node);
+  }
+
+  private Future<Void> startServices() {
+    Vertx vertx = runtime.vertx();
+    runtime.hazelcast().getCluster().addMembershipListener(new NodeDeathWatcher(vertx, local));
+    new DeadNodeJanitor(vertx, runtime.hazelcast(), env().resumeWindowS()).register();
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return router
+        .start(rooms::handOverTo)
+        .compose(
+            v ->
+                vertx.deployVerticle(
+                    () -> new SignalingVerticle(this),
+                    new DeploymentOptions().setInstances(instances)))
+        .map(
+            id -> {
+              started = true;
+              loadPublisher.start();
+              LOG.info(
+                  "node ready node={} port={} url={}",
+                  env().nodeId(),
+                  env().port(),
+                  env().publicUrl());
+              return null;
+            });
+  }
+
+  /**
+   * SIGTERM: readiness 503 and draining published, every socket told to reconnect, then a grace
+   * period for clients to resume elsewhere (the handover is served meanwhile), then close.
+   */
+  public Future<Void> drain() {
+    drain.start();
+    loadPublisher.publish();
+    verticles.forEach(SignalingVerticle::sendReconnectToAll);
+    LOG.info("draining node={} sockets={}", env().nodeId(), metrics.connections());
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + Limits.DRAIN_GRACE_MS;
+    runtime
+        .vertx()
+        .setPeriodic(
+            100,
+            t -> {
+              if (metrics.connections() == 0 || System.currentTimeMillis() > deadline) {
+                runtime.vertx().cancelTimer(t);
+                loadPublisher.stop();
+                done.complete();
+              }
+            });
+    return done.future().compose(v -> runtime.close());
+  }
+
+  void register(SignalingVerticle verticle) {
+    verticles.add(verticle);
+  }
+
+  public boolean ready() {
+    return started && !drain.draining() && runtime.hazelcast().getLifecycleService().isRunning();
+  }
+
+  String scrapeMetrics() {
+    return runtime.registry().scrape();
+  }
+
+  private NodeLoad load() {
+    long now = System.nanoTime();
+    long total = metrics.messageTotal();
+    double seconds = Math.max(1e-3, (now - lastPublishNanos) / 1e9);
+    double msgsPerSec = (total - lastMessageTotal) / seconds;
+    lastMessageTotal = total;
+    lastPublishNanos = now;
+    lastLagMs = lagNanos.getAndSet(0) / 1e6;
+    return new NodeLoad(
+        env().nodeId(),
+        env().publicUrl(),
+        drain.draining() ? NodeLoad.DRAINING : NodeLoad.UP,
+        metrics.connections(),
+        local.roomCount(),
+        local.peerCount(),
+        msgsPerSec,
+        lastLagMs,
+        LoadPublisher.heapUsed(),
+        LoadPublisher.heapMax(),
+        LoadPublisher.processCpu(),
+        System.currentTimeMillis(),
+        "http://" + env().clusterHost() + ":" + env().port());
+  }
+
+  public EnvConfig env() {
+    return runtime.env();
+  }
+
+  public ClusterRuntime runtime() {
+    return runtime;
+  }
+
+  RoomService rooms() {
+    return rooms;
+  }
+
+  SignalingMetrics metrics() {
+    return metrics;
+  }
+
+  DrainState drainState() {
+    return drain;
+  }
+
+  OriginPolicy origins() {
+    return origins;
+  }
+
+  AtomicLong lag() {
+    return lagNanos;
+  }
+}

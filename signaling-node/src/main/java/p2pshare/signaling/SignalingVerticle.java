@@ -1,0 +1,82 @@
+package p2pshare.signaling;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.ext.web.Router;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import p2pshare.cluster.OpsRoutes;
+import p2pshare.signaling.ops.EventLoopLagProbe;
+import p2pshare.signaling.session.PeerSession;
+
+/**
+ * One instance per event loop: it owns the sockets it accepts. Serves /ws and the ops routes on the
+ * node's port.
+ */
+public final class SignalingVerticle extends VerticleBase {
+  private final SignalingNode node;
+  private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
+
+  public SignalingVerticle(SignalingNode node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(node.env().host())
+            .setPort(node.env().port())
+            .setMaxWebSocketFrameSize(Limits.DECODER_MAX_BYTES)
+            .setMaxWebSocketMessageSize(Limits.DECODER_MAX_BYTES)
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            // No frame at all (pongs included) for IDLE_TIMEOUT_S closes the socket.
+            .setReadIdleTimeout(node.env().idleTimeoutS());
+    Router router = Router.router(vertx);
+    OpsRoutes.mount(router, node::ready, node::scrapeMetrics);
+    long pingEveryMs = node.env().idleTimeoutS() * 1000L / Limits.PINGS_PER_IDLE_TIMEOUT;
+    vertx.setPeriodic(pingEveryMs, t -> sessions.forEach(PeerSession::ping));
+    new EventLoopLagProbe(vertx, node.lag()).start();
+    node.register(this);
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(router)
+        .webSocketHandshakeHandler(this::handshake)
+        .webSocketHandler(this::accept)
+        .listen();
+  }
+
+  private void handshake(ServerWebSocketHandshake handshake) {
+    if (!"/ws".equals(handshake.path())) {
+      handshake.reject(404);
+      return;
+    }
+    String origin = handshake.headers().get("Origin");
+    String host = handshake.authority() == null ? null : handshake.authority().host();
+    if (!node.origins().allowed(origin, host)) {
+      handshake.reject(403);
+      return;
+    }
+    handshake.accept();
+  }
+
+  private void accept(ServerWebSocket socket) {
+    PeerSession session = new PeerSession(socket, node.rooms(), node.metrics(), node.drainState());
+    sessions.add(session);
+    socket.closeHandler(v -> sessions.remove(session));
+    session.start();
+  }
+
+  /** Drain: every socket of this verticle is asked to reconnect elsewhere. */
+  public void sendReconnectToAll() {
+    context.runOnContext(v -> sessions.forEach(PeerSession::sendReconnect));
+  }
+
+  public int openSockets() {
+    return sessions.size();
+  }
+}

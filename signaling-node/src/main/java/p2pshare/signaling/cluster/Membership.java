@@ -1,0 +1,77 @@
+package p2pshare.signaling.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CompletionStage;
+import p2pshare.cluster.ClusterNames;
+import p2pshare.cluster.PeerRecord;
+import p2pshare.cluster.RoomMembers;
+
+/**
+ * Room membership in Hazelcast, the cluster's source of truth. Every call is asynchronous and
+ * completes on the caller's Vert.x context; membership changes go through entry processors.
+ */
+public final class Membership {
+  private final Vertx vertx;
+  private final IMap<String, String> peers;
+  private final IMap<String, RoomMembers.Members> rooms;
+  private final IMap<String, String> tokens;
+
+  public Membership(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
+    this.rooms = hazelcast.getMap(ClusterNames.ROOM_MEMBERS_MAP);
+    this.tokens = hazelcast.getMap(ClusterNames.RESUME_TOKENS_MAP);
+  }
+
+  public Future<Void> putPeer(String peerId, PeerRecord record) {
+    return onContext(peers.setAsync(peerId, record.toJson()));
+  }
+
+  public Future<PeerRecord> getPeer(String peerId) {
+    return onContext(peers.getAsync(peerId))
+        .map(json -> json == null ? null : PeerRecord.fromJson(json));
+  }
+
+  public Future<Void> removePeer(String peerId) {
+    return onContext(peers.removeAsync(peerId)).mapEmpty();
+  }
+
+  public Future<RoomMembers.JoinResult> join(
+      String room, String peerId, RoomMembers.Member member, int maxPeers) {
+    return onContext(rooms.submitToKey(room, new RoomMembers.Join(peerId, member, maxPeers)));
+  }
+
+  /**
+   * Removes a peer from its room; the result is the remaining members, or null if it was not in.
+   */
+  public Future<RoomMembers.Members> leave(String room, String peerId) {
+    return onContext(rooms.submitToKey(room, new RoomMembers.Leave(peerId)));
+  }
+
+  public Future<RoomMembers.Members> members(String room) {
+    return onContext(rooms.getAsync(room)).map(m -> m == null ? new RoomMembers.Members() : m);
+  }
+
+  public Future<Void> putToken(String tokenHash, String peerId) {
+    return onContext(tokens.setAsync(tokenHash, peerId));
+  }
+
+  /** Takes a token out of the map: only one caller can ever get its peer id. */
+  public Future<String> consumeToken(String tokenHash) {
+    return onContext(tokens.removeAsync(tokenHash));
+  }
+
+  public Future<Void> revokeToken(String tokenHash) {
+    if (tokenHash == null) {
+      return Future.succeededFuture();
+    }
+    return onContext(tokens.removeAsync(tokenHash)).mapEmpty();
+  }
+
+  private <T> Future<T> onContext(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+  }
+}

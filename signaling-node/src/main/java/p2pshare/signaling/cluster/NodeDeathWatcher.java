@@ -1,0 +1,67 @@
+package p2pshare.signaling.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pshare.cluster.ClusterNames;
+import p2pshare.signaling.peer.LocalPeers;
+import p2pshare.signaling.peer.RoomView;
+import p2pshare.signaling.protocol.ServerMessages;
+
+/**
+ * When a member leaves the cluster, every local peer that shares a room with the dead node's peers
+ * gets peer-left for each of them (the janitor cleans the shared state once).
+ */
+public final class NodeDeathWatcher implements MembershipListener {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeDeathWatcher.class);
+
+  private final Vertx vertx;
+  private final LocalPeers local;
+
+  public NodeDeathWatcher(Vertx vertx, LocalPeers local) {
+    this.vertx = vertx;
+    this.local = local;
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {}
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    String deadNode = event.getMember().getAttribute(ClusterNames.ATTR_NODE_ID);
+    if (deadNode == null) {
+      return;
+    }
+    vertx.runOnContext(v -> notifyLocalPeers(deadNode));
+  }
+
+  private void notifyLocalPeers(String deadNode) {
+    int told = 0;
+    for (Map.Entry<String, RoomView> entry : local.viewsByRoom().entrySet()) {
+      RoomView view = entry.getValue();
+      List<String> gone = new ArrayList<>();
+      view.members()
+          .forEach(
+              (peerId, node) -> {
+                if (node.equals(deadNode)) {
+                  gone.add(peerId);
+                }
+              });
+      for (String peerId : gone) {
+        view.remove(peerId);
+        JsonObject event = ServerMessages.peerLeft(peerId);
+        for (String localPeer : view.localPeers()) {
+          local.deliver(localPeer, event);
+          told++;
+        }
+      }
+    }
+    LOG.info("node gone node={} peerLeftSent={}", deadNode, told);
+  }
+}

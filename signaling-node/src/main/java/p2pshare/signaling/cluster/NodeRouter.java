@@ -1,0 +1,198 @@
+package p2pshare.signaling.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import p2pshare.cluster.ClusterNames;
+import p2pshare.cluster.RoomMembers;
+import p2pshare.signaling.ops.SignalingMetrics;
+import p2pshare.signaling.peer.LocalPeers;
+import p2pshare.signaling.peer.RoomView;
+import p2pshare.signaling.protocol.ServerMessages;
+
+/**
+ * Routes messages between peers at node level: one clustered consumer per node, and messages to
+ * several peers on one node travel as one event-bus message.
+ */
+public final class NodeRouter {
+  /** How long a node waits for others to acknowledge a room event before it goes on. */
+  public static final long ACK_TIMEOUT_MS = 3_000;
+
+  private final Vertx vertx;
+  private final String nodeId;
+  private final LocalPeers local;
+  private final SignalingMetrics metrics;
+  private Function<JsonObject, Future<JsonObject>> handoverHandler;
+
+  public NodeRouter(Vertx vertx, String nodeId, LocalPeers local, SignalingMetrics metrics) {
+    this.vertx = vertx;
+    this.nodeId = nodeId;
+    this.local = local;
+    this.metrics = metrics;
+  }
+
+  /** Registers the node's consumer; the future completes once it is known cluster-wide. */
+  public Future<Void> start(Function<JsonObject, Future<JsonObject>> handover) {
+    this.handoverHandler = handover;
+    MessageConsumer<JsonObject> consumer =
+        vertx.eventBus().consumer(ClusterNames.nodeAddress(nodeId), this::handle);
+    return consumer.completion();
+  }
+
+  /** Sends {@code message} to peers that all live on {@code targetNode}. */
+  public void deliver(String targetNode, List<String> to, JsonObject message) {
+    if (targetNode.equals(nodeId)) {
+      to.forEach(peerId -> deliverHere(peerId, message));
+    } else {
+      metrics.crossNodeSent();
+      vertx
+          .eventBus()
+          .send(ClusterNames.nodeAddress(targetNode), NodeMessages.deliver(to, message));
+    }
+  }
+
+  /** Tells every other member's node that a peer joined; completes when all acknowledged. */
+  public Future<Void> announceJoined(
+      String room, String peerId, String meta, Map<String, RoomMembers.Member> others) {
+    List<Future<?>> acks = new ArrayList<>();
+    byNode(others)
+        .forEach(
+            (node, ids) -> {
+              if (node.equals(nodeId)) {
+                JsonObject event = ServerMessages.peerJoined(peerId, meta);
+                ids.forEach(id -> deliverHere(id, event));
+              } else {
+                acks.add(request(node, NodeMessages.joined(room, peerId, meta, nodeId, ids)));
+              }
+            });
+    return Future.join(acks).mapEmpty();
+  }
+
+  /** Tells every remaining member (and its node's view) that a peer left. */
+  public void announceLeft(String room, String peerId, Map<String, RoomMembers.Member> remaining) {
+    byNode(remaining)
+        .forEach(
+            (node, ids) -> {
+              if (node.equals(nodeId)) {
+                applyLeft(room, peerId, ids);
+              } else {
+                metrics.crossNodeSent();
+                vertx
+                    .eventBus()
+                    .send(ClusterNames.nodeAddress(node), NodeMessages.left(room, peerId, ids));
+              }
+            });
+  }
+
+  /** Tells the other members' nodes that a peer now lives here; completes when acknowledged. */
+  public Future<Void> announceMoved(
+      String room, String peerId, Map<String, RoomMembers.Member> others) {
+    List<Future<?>> acks = new ArrayList<>();
+    byNode(others).keySet().stream()
+        .filter(node -> !node.equals(nodeId))
+        .forEach(node -> acks.add(request(node, NodeMessages.moved(room, peerId, nodeId))));
+    return Future.join(acks).mapEmpty();
+  }
+
+  /** Asks another node to hand a peer over. */
+  public Future<JsonObject> requestHandover(String oldNode, String peerId, Long lastSeq) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            ClusterNames.nodeAddress(oldNode),
+            NodeMessages.handover(peerId, lastSeq, nodeId),
+            new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
+        .map(Message::body);
+  }
+
+  private Future<Object> request(String node, JsonObject body) {
+    metrics.crossNodeSent();
+    return vertx
+        .eventBus()
+        .request(
+            ClusterNames.nodeAddress(node),
+            body,
+            new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
+        .map(Message::body)
+        // A node that does not answer is dead or dying: its death handling covers its peers.
+        .otherwise((Object) null);
+  }
+
+  private void handle(Message<JsonObject> message) {
+    metrics.crossNodeReceived();
+    JsonObject body = message.body();
+    switch (body.getString(NodeMessages.KIND, "")) {
+      case NodeMessages.DELIVER -> {
+        JsonObject msg = body.getJsonObject("msg");
+        body.getJsonArray("to").forEach(id -> deliverHere((String) id, msg));
+      }
+      case NodeMessages.JOINED -> {
+        String room = body.getString("room");
+        String peerId = body.getString("peerId");
+        RoomView view = local.view(room);
+        if (view != null) {
+          view.put(peerId, body.getString("node"));
+        }
+        JsonObject event = ServerMessages.peerJoined(peerId, body.getString("meta"));
+        strings(body.getJsonArray("to")).forEach(id -> deliverHere(id, event));
+        message.reply(true);
+      }
+      case NodeMessages.LEFT ->
+          applyLeft(
+              body.getString("room"), body.getString("peerId"), strings(body.getJsonArray("to")));
+      case NodeMessages.MOVED -> {
+        RoomView view = local.view(body.getString("room"));
+        if (view != null) {
+          view.put(body.getString("peerId"), body.getString("node"));
+        }
+        message.reply(true);
+      }
+      case NodeMessages.HANDOVER ->
+          handoverHandler
+              .apply(body)
+              .onSuccess(message::reply)
+              .onFailure(e -> message.fail(404, e.getMessage()));
+      default -> message.fail(400, "unknown node message");
+    }
+  }
+
+  private void applyLeft(String room, String peerId, List<String> to) {
+    RoomView view = local.view(room);
+    if (view != null) {
+      view.remove(peerId);
+    }
+    JsonObject event = ServerMessages.peerLeft(peerId);
+    to.forEach(id -> deliverHere(id, event));
+  }
+
+  /** Delivers to a peer of this node, or forwards it to the node the peer moved to. */
+  private void deliverHere(String peerId, JsonObject message) {
+    if (!local.deliver(peerId, message)) {
+      String newNode = local.movedTo(peerId);
+      if (newNode != null && !newNode.equals(nodeId)) {
+        deliver(newNode, List.of(peerId), message);
+      }
+    }
+  }
+
+  private static List<String> strings(JsonArray array) {
+    List<String> out = new ArrayList<>(array.size());
+    array.forEach(o -> out.add((String) o));
+    return out;
+  }
+
+  private static Map<String, List<String>> byNode(Map<String, RoomMembers.Member> members) {
+    Map<String, List<String>> out = new HashMap<>();
+    members.forEach((id, m) -> out.computeIfAbsent(m.nodeId(), n -> new ArrayList<>()).add(id));
+    return out;
+  }
+}

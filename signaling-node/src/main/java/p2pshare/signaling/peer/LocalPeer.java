@@ -1,0 +1,164 @@
+package p2pshare.signaling.peer;
+
+import io.vertx.core.Context;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A peer whose membership this node owns. It outlives its socket for the resume window. All methods
+ * run on {@link #context()}, the event loop it was created on, which keeps per-sender order and
+ * makes the seq counter safe without locks.
+ */
+public final class LocalPeer {
+  /** PENDING buffers deliveries until a handover from another node has completed. */
+  public enum State {
+    PENDING,
+    ACTIVE,
+    GONE
+  }
+
+  private final String peerId;
+  private final String room;
+  private final String meta;
+  private final Context context;
+  private final ReplayRing ring = new ReplayRing();
+  private final List<JsonObject> pending = new ArrayList<>();
+  private State state;
+  private long seq;
+  private long seqAtDrop = -1;
+  private PeerConnection connection;
+  private long awayTimer = -1;
+  private String tokenHash;
+
+  public LocalPeer(String peerId, String room, String meta, Context context, State state) {
+    this.peerId = peerId;
+    this.room = room;
+    this.meta = meta;
+    this.context = context;
+    this.state = state;
+  }
+
+  public String peerId() {
+    return peerId;
+  }
+
+  public String room() {
+    return room;
+  }
+
+  public String meta() {
+    return meta;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public ReplayRing ring() {
+    return ring;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  /** The hash of the peer's current resume token, revoked when the peer leaves for good. */
+  public String tokenHash() {
+    return tokenHash;
+  }
+
+  public void tokenHash(String hash) {
+    tokenHash = hash;
+  }
+
+  public boolean connected() {
+    return connection != null;
+  }
+
+  /** Numbers the message, keeps it in the replay ring and writes it if a socket is attached. */
+  public void deliver(JsonObject message) {
+    switch (state) {
+      case PENDING -> pending.add(message);
+      case GONE -> {}
+      case ACTIVE -> {
+        seq++;
+        String text = message.copy().put("seq", seq).encode();
+        ring.add(seq, text);
+        if (connection != null) {
+          connection.send(text);
+        }
+      }
+    }
+  }
+
+  /** Completes a handover: continues the counter and ring, then delivers what was buffered. */
+  public void activate(long handedSeq, io.vertx.core.json.JsonArray handedRing) {
+    seq = handedSeq;
+    ring.restore(handedSeq, handedRing);
+    state = State.ACTIVE;
+    List<JsonObject> buffered = new ArrayList<>(pending);
+    pending.clear();
+    buffered.forEach(this::deliver);
+  }
+
+  /** Starts numbering at {@code startSeq}: a fresh peer, or one whose node died. */
+  public void activateFresh(long startSeq) {
+    seq = startSeq;
+    state = State.ACTIVE;
+    List<JsonObject> buffered = new ArrayList<>(pending);
+    pending.clear();
+    buffered.forEach(this::deliver);
+  }
+
+  public void attach(PeerConnection newConnection) {
+    cancelAwayTimer();
+    PeerConnection old = connection;
+    connection = newConnection;
+    seqAtDrop = -1;
+    if (old != null && old != newConnection) {
+      old.detachAndClose((short) 4000, "resumed elsewhere");
+    }
+  }
+
+  /** The socket dropped: keep numbering into the ring, remember where the drop happened. */
+  public void detach(PeerConnection dropped, long timerId) {
+    if (connection != dropped) {
+      context.owner().cancelTimer(timerId);
+      return;
+    }
+    connection = null;
+    seqAtDrop = seq;
+    awayTimer = timerId;
+  }
+
+  public void cancelAwayTimer() {
+    if (awayTimer >= 0) {
+      context.owner().cancelTimer(awayTimer);
+      awayTimer = -1;
+    }
+  }
+
+  /** Where replay starts for a resume: after lastSeq, or after the drop if none was given. */
+  public long replayFrom(Long lastSeq) {
+    if (lastSeq != null) {
+      return Math.min(lastSeq, seq);
+    }
+    return seqAtDrop >= 0 ? seqAtDrop : seq;
+  }
+
+  /** Ends this peer here: its socket (if any) is closed without a drop, deliveries stop. */
+  public void end(short code, String reason) {
+    cancelAwayTimer();
+    state = State.GONE;
+    PeerConnection old = connection;
+    connection = null;
+    if (old != null) {
+      old.detachAndClose(code, reason);
+    }
+  }
+}

@@ -1,0 +1,437 @@
+package p2pshare.signaling.peer;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import p2pshare.cluster.EnvConfig;
+import p2pshare.cluster.Ids;
+import p2pshare.cluster.PeerRecord;
+import p2pshare.cluster.RoomMembers;
+import p2pshare.signaling.TurnCredentials;
+import p2pshare.signaling.cluster.Membership;
+import p2pshare.signaling.cluster.NodeRouter;
+import p2pshare.signaling.ops.SignalingMetrics;
+import p2pshare.signaling.ops.SignalingMetrics.ResumeOutcome;
+import p2pshare.signaling.protocol.ClientMessage;
+import p2pshare.signaling.protocol.ErrorCode;
+import p2pshare.signaling.protocol.ProtocolException;
+import p2pshare.signaling.protocol.ServerMessages;
+
+/**
+ * Joins, resumes, relays and leaves. Every flow that changes membership goes through Hazelcast
+ * first and only then tells the other nodes, which acknowledge before the joiner's welcome is
+ * written: so a message sent after a welcome always finds the new peer.
+ */
+public final class RoomService {
+  private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
+
+  private final Vertx vertx;
+  private final EnvConfig env;
+  private final Membership membership;
+  private final NodeRouter router;
+  private final LocalPeers local;
+  private final SignalingMetrics metrics;
+  private final TurnCredentials turn;
+
+  public RoomService(
+      Vertx vertx,
+      EnvConfig env,
+      Membership membership,
+      NodeRouter router,
+      LocalPeers local,
+      SignalingMetrics metrics) {
+    this.vertx = vertx;
+    this.env = env;
+    this.membership = membership;
+    this.router = router;
+    this.local = local;
+    this.metrics = metrics;
+    this.turn = new TurnCredentials(env.turnUrls(), env.turnSecret(), env.turnTtlS());
+  }
+
+  private String nodeId() {
+    return env.nodeId();
+  }
+
+  /** A fresh join: a new peer id, added to the room unless it is full. */
+  public Future<LocalPeer> join(
+      ClientMessage.Join join, PeerConnection connection, Consumer<LocalPeer> beforeWelcome) {
+    Context context = vertx.getOrCreateContext();
+    String peerId = Ids.randomId();
+    String meta = join.meta() == null ? null : join.meta().encode();
+    String token = Ids.randomId();
+    String tokenHash = Ids.sha256Hex(token);
+    LocalPeer peer = new LocalPeer(peerId, join.room(), meta, context, LocalPeer.State.PENDING);
+    peer.tokenHash(tokenHash);
+    return membership
+        .putPeer(peerId, new PeerRecord(join.room(), nodeId(), meta, tokenHash, 1, 0))
+        .compose(
+            v ->
+                membership.join(
+                    join.room(),
+                    peerId,
+                    new RoomMembers.Member(nodeId(), meta),
+                    env.maxPeersPerRoom()))
+        .compose(
+            result -> {
+              if (result.full()) {
+                return membership
+                    .removePeer(peerId)
+                    .transform(
+                        x ->
+                            Future.failedFuture(
+                                new ProtocolException(ErrorCode.ROOM_FULL, "the room is full")));
+              }
+              local.register(peer);
+              local.addToView(peer, nodesOf(result.others()), nodeId());
+              return membership
+                  .putToken(tokenHash, peerId)
+                  .compose(v -> router.announceJoined(join.room(), peerId, meta, result.others()))
+                  .map(
+                      v -> {
+                        peer.attach(connection);
+                        beforeWelcome.accept(peer);
+                        connection.send(welcome(peer, result.others(), token, true).encode());
+                        peer.activateFresh(0);
+                        LOG.info(
+                            "joined node={} room={} peer={}",
+                            nodeId(),
+                            Ids.logHash(join.room()),
+                            peerId);
+                        return peer;
+                      });
+            });
+  }
+
+  /** A resume with a token: here, from another live node, or as an orphan of a dead node. */
+  public Future<LocalPeer> resume(
+      ClientMessage.Join join, PeerConnection connection, Consumer<LocalPeer> beforeWelcome) {
+    Future<LocalPeer> resumed =
+        membership
+            .consumeToken(Ids.sha256Hex(join.resume()))
+            .compose(
+                peerId ->
+                    peerId == null
+                        ? badResume()
+                        : membership.getPeer(peerId).map(r -> new Found(peerId, r)))
+            .compose(
+                found -> {
+                  PeerRecord record = found.record();
+                  if (record == null || !record.room().equals(join.room())) {
+                    return badResume();
+                  }
+                  if (record.orphaned()) {
+                    return record.orphanUntil() < System.currentTimeMillis()
+                        ? badResume()
+                        : takeOver(found.peerId(), record, join, connection, beforeWelcome, null);
+                  }
+                  if (record.nodeId().equals(nodeId())) {
+                    return resumeHere(found.peerId(), record, join, connection, beforeWelcome);
+                  }
+                  return handOver(found.peerId(), record, join, connection, beforeWelcome);
+                });
+    return resumed.onFailure(
+        e -> {
+          if (e instanceof ProtocolException p && p.code() == ErrorCode.BAD_RESUME) {
+            metrics.resume(ResumeOutcome.REJECTED);
+          }
+        });
+  }
+
+  private record Found(String peerId, PeerRecord record) {}
+
+  private static <T> Future<T> badResume() {
+    return Future.failedFuture(
+        new ProtocolException(ErrorCode.BAD_RESUME, "resume token invalid or expired"));
+  }
+
+  private Future<LocalPeer> resumeHere(
+      String peerId,
+      PeerRecord record,
+      ClientMessage.Join join,
+      PeerConnection connection,
+      Consumer<LocalPeer> beforeWelcome) {
+    LocalPeer peer = local.get(peerId);
+    if (peer == null || peer.state() != LocalPeer.State.ACTIVE) {
+      return badResume();
+    }
+    String token = Ids.randomId();
+    String tokenHash = Ids.sha256Hex(token);
+    return membership
+        .putToken(tokenHash, peerId)
+        .compose(v -> membership.putPeer(peerId, record.withToken(tokenHash)))
+        .compose(v -> membership.members(join.room()))
+        .compose(
+            members -> {
+              RoomMembers.Members others = new RoomMembers.Members(members);
+              others.remove(peerId);
+              return onPeerContext(
+                  peer,
+                  () -> {
+                    peer.tokenHash(tokenHash);
+                    long from = peer.replayFrom(join.lastSeq());
+                    boolean recovered = peer.ring().holdsAllAfter(from);
+                    peer.attach(connection);
+                    beforeWelcome.accept(peer);
+                    connection.send(welcome(peer, others, token, recovered).encode());
+                    peer.ring().after(from).forEach(connection::send);
+                    metrics.resume(recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
+                    return peer;
+                  });
+            });
+  }
+
+  /** Asks the old node for the peer's counter and ring, then takes the peer over. */
+  private Future<LocalPeer> handOver(
+      String peerId,
+      PeerRecord record,
+      ClientMessage.Join join,
+      PeerConnection connection,
+      Consumer<LocalPeer> beforeWelcome) {
+    return router
+        .requestHandover(record.nodeId(), peerId, join.lastSeq())
+        .transform(
+            ar -> {
+              if (ar.succeeded()) {
+                return takeOver(peerId, record, join, connection, beforeWelcome, ar.result());
+              }
+              if (ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
+                  && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+                return badResume();
+              }
+              // The old node does not answer: it is dead or dying, so nothing can be recovered.
+              return takeOver(peerId, record, join, connection, beforeWelcome, null);
+            });
+  }
+
+  /**
+   * Makes this node the peer's home. {@code handed} is the old node's answer, or null when that
+   * node is gone (then the counter continues from the client's lastSeq and recovered is false).
+   */
+  private Future<LocalPeer> takeOver(
+      String peerId,
+      PeerRecord record,
+      ClientMessage.Join join,
+      PeerConnection connection,
+      Consumer<LocalPeer> beforeWelcome,
+      JsonObject handed) {
+    Context context = vertx.getOrCreateContext();
+    LocalPeer existing = local.get(peerId);
+    if (existing != null) {
+      existing.end((short) 4000, "resumed elsewhere");
+      local.unregister(existing, nodeId());
+    }
+    LocalPeer peer =
+        new LocalPeer(peerId, join.room(), record.meta(), context, LocalPeer.State.PENDING);
+    local.register(peer);
+    String token = Ids.randomId();
+    String tokenHash = Ids.sha256Hex(token);
+    peer.tokenHash(tokenHash);
+    boolean wasOrphan = record.orphaned();
+    return membership
+        .putPeer(peerId, record.movedTo(nodeId(), tokenHash))
+        .compose(
+            v ->
+                membership.join(
+                    join.room(),
+                    peerId,
+                    new RoomMembers.Member(nodeId(), record.meta()),
+                    env.maxPeersPerRoom()))
+        .compose(
+            result -> {
+              if (result.full()) {
+                local.unregister(peer, null);
+                return membership
+                    .removePeer(peerId)
+                    .transform(
+                        x ->
+                            Future.failedFuture(
+                                new ProtocolException(ErrorCode.ROOM_FULL, "the room is full")));
+              }
+              local.addToView(peer, nodesOf(result.others()), nodeId());
+              Future<Void> told =
+                  wasOrphan
+                      ? router.announceJoined(join.room(), peerId, record.meta(), result.others())
+                      : router.announceMoved(join.room(), peerId, result.others());
+              return membership
+                  .putToken(tokenHash, peerId)
+                  .compose(v -> told)
+                  .map(
+                      v -> {
+                        peer.attach(connection);
+                        beforeWelcome.accept(peer);
+                        boolean recovered = handed != null && handed.getBoolean("recovered", false);
+                        connection.send(welcome(peer, result.others(), token, recovered).encode());
+                        if (handed != null) {
+                          JsonArray ring = handed.getJsonArray("ring");
+                          long from = handed.getLong("from");
+                          for (int i = 0; i < ring.size(); i++) {
+                            String text = ring.getString(i);
+                            if (new JsonObject(text).getLong("seq") > from) {
+                              connection.send(text);
+                            }
+                          }
+                          peer.activate(handed.getLong("seq"), ring);
+                        } else {
+                          peer.activateFresh(join.lastSeq() == null ? 0 : join.lastSeq());
+                        }
+                        metrics.resume(
+                            recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
+                        LOG.info(
+                            "resumed node={} room={} peer={} from={} recovered={}",
+                            nodeId(),
+                            Ids.logHash(join.room()),
+                            peerId,
+                            record.nodeId(),
+                            recovered);
+                        return peer;
+                      });
+            });
+  }
+
+  /**
+   * The old node's side of a handover: stop owning the peer, answer with its counter and ring,
+   * forward anything that still arrives here to the new node.
+   */
+  public Future<JsonObject> handOverTo(JsonObject request) {
+    String peerId = request.getString("peerId");
+    String newNode = request.getString("node");
+    Long lastSeq = request.getLong("lastSeq");
+    LocalPeer peer = local.get(peerId);
+    if (peer == null || peer.state() != LocalPeer.State.ACTIVE) {
+      return Future.failedFuture("unknown peer");
+    }
+    return onPeerContext(
+        peer,
+        () -> {
+          long from = peer.replayFrom(lastSeq);
+          JsonObject answer =
+              new JsonObject()
+                  .put("seq", peer.seq())
+                  .put("from", from)
+                  .put("recovered", peer.ring().holdsAllAfter(from))
+                  .put("ring", peer.ring().toJson());
+          peer.end((short) 4000, "resumed elsewhere");
+          local.unregister(peer, newNode);
+          vertx.setTimer(env.resumeWindowS() * 1000L, t -> local.forgetMove(peerId));
+          return answer;
+        });
+  }
+
+  /** Relays a signal to one peer of the sender's room. */
+  public void signal(LocalPeer from, String to, Object data) throws ProtocolException {
+    RoomView view = local.view(from.room());
+    String node = view == null || to.equals(from.peerId()) ? null : view.nodeOf(to);
+    if (node == null) {
+      throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "no such peer in this room");
+    }
+    router.deliver(node, List.of(to), ServerMessages.signal(from.peerId(), data));
+  }
+
+  /**
+   * Relays a broadcast to every other peer of the sender's room, one event-bus message per node.
+   */
+  public void broadcast(LocalPeer from, Object data) {
+    RoomView view = local.view(from.room());
+    if (view == null) {
+      return;
+    }
+    Map<String, List<String>> byNode = new HashMap<>();
+    view.members()
+        .forEach(
+            (id, node) -> {
+              if (!id.equals(from.peerId())) {
+                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(id);
+              }
+            });
+    JsonObject message = ServerMessages.broadcast(from.peerId(), data);
+    byNode.forEach((node, ids) -> router.deliver(node, ids, message));
+  }
+
+  /** The socket dropped: the peer stays in the room for the resume window. */
+  public void dropped(LocalPeer peer, PeerConnection connection) {
+    peer.context()
+        .runOnContext(
+            v -> {
+              if (peer.state() != LocalPeer.State.ACTIVE) {
+                return;
+              }
+              long timer = vertx.setTimer(env.resumeWindowS() * 1000L, t -> expire(peer));
+              peer.detach(connection, timer);
+            });
+  }
+
+  private void expire(LocalPeer peer) {
+    if (peer.state() == LocalPeer.State.ACTIVE && !peer.connected()) {
+      leave(peer);
+    }
+  }
+
+  /** The peer leaves for good: out of the room, the others told, its token revoked. */
+  public Future<Void> leave(LocalPeer peer) {
+    if (peer.state() == LocalPeer.State.GONE) {
+      return Future.succeededFuture();
+    }
+    peer.end((short) 1000, "left");
+    local.unregister(peer, null);
+    return membership
+        .leave(peer.room(), peer.peerId())
+        .compose(
+            remaining -> {
+              if (remaining != null) {
+                router.announceLeft(peer.room(), peer.peerId(), remaining);
+              }
+              return Future.join(
+                  membership.removePeer(peer.peerId()), membership.revokeToken(peer.tokenHash()));
+            })
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "leave failed node={} peer={} error={}", nodeId(), peer.peerId(), e.toString()))
+        .mapEmpty();
+  }
+
+  private JsonObject welcome(
+      LocalPeer peer, Map<String, RoomMembers.Member> others, String token, boolean recovered) {
+    JsonArray peers = new JsonArray();
+    others.forEach((id, m) -> peers.add(ServerMessages.peer(id, m.meta())));
+    return ServerMessages.welcome(
+        peer.peerId(),
+        peer.room(),
+        nodeId(),
+        peers,
+        token,
+        recovered,
+        turn.iceServers(peer.peerId(), System.currentTimeMillis() / 1000));
+  }
+
+  private static Map<String, String> nodesOf(Map<String, RoomMembers.Member> members) {
+    Map<String, String> out = new HashMap<>();
+    members.forEach((id, m) -> out.put(id, m.nodeId()));
+    return out;
+  }
+
+  private static <T> Future<T> onPeerContext(
+      LocalPeer peer, java.util.concurrent.Callable<T> work) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    peer.context()
+        .runOnContext(
+            v -> {
+              try {
+                promise.complete(work.call());
+              } catch (Exception e) {
+                promise.fail(e);
+              }
+            });
+    return promise.future();
+  }
+}

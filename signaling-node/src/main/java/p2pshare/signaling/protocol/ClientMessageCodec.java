@@ -1,0 +1,109 @@
+package p2pshare.signaling.protocol;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import p2pshare.cluster.Ids;
+
+/** Parses and validates one text frame into a {@link ClientMessage}. */
+public final class ClientMessageCodec {
+  /** {@code meta} is relayed to every peer of the room, so it is kept small. */
+  public static final int MAX_META_BYTES = 1024;
+
+  private static final int PEER_ID_LENGTH = 22;
+
+  private ClientMessageCodec() {}
+
+  public static ClientMessage decode(String text) throws ProtocolException {
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not a JSON object");
+    }
+    Object type = json.getValue("type");
+    if (!(type instanceof String)) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing string field 'type'");
+    }
+    return switch ((String) type) {
+      case "join" -> join(json);
+      case "signal" -> signal(json);
+      case "broadcast" -> new ClientMessage.Broadcast(data(json));
+      case "leave" -> new ClientMessage.Leave();
+      case "ping" -> ping(json);
+      default -> throw new ProtocolException(ErrorCode.BAD_MESSAGE, "unknown type");
+    };
+  }
+
+  private static ClientMessage join(JsonObject json) throws ProtocolException {
+    Object v = json.getValue("v");
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'v' must be a whole number");
+    }
+    String room = string(json, "room", true);
+    if (!Ids.isRoomId(room)) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "room id must be 16-64 of [A-Za-z0-9_-]");
+    }
+    Object metaValue = json.getValue("meta");
+    JsonObject meta = null;
+    if (metaValue != null) {
+      if (!(metaValue instanceof JsonObject m)) {
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'meta' must be an object");
+      }
+      if (m.encode().getBytes(StandardCharsets.UTF_8).length > MAX_META_BYTES) {
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'meta' is larger than 1 KiB");
+      }
+      meta = m;
+    }
+    String resume = string(json, "resume", false);
+    Object lastSeqValue = json.getValue("lastSeq");
+    Long lastSeq = null;
+    if (lastSeqValue != null) {
+      if (!(lastSeqValue instanceof Number s)
+          || s.longValue() < 0
+          || s.doubleValue() != Math.rint(s.doubleValue())) {
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'lastSeq' must be a whole number >= 0");
+      }
+      lastSeq = s.longValue();
+    }
+    return new ClientMessage.Join(n.intValue(), room, meta, resume, lastSeq);
+  }
+
+  private static ClientMessage signal(JsonObject json) throws ProtocolException {
+    String to = string(json, "to", true);
+    if (to.length() != PEER_ID_LENGTH) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'to' is not a peer id");
+    }
+    return new ClientMessage.Signal(to, data(json));
+  }
+
+  private static ClientMessage ping(JsonObject json) throws ProtocolException {
+    Object t = json.getValue("t");
+    if (!(t instanceof Number)) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'t' must be a number");
+    }
+    return new ClientMessage.Ping(t);
+  }
+
+  private static Object data(JsonObject json) throws ProtocolException {
+    if (!json.containsKey("data")) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing field 'data'");
+    }
+    return json.getValue("data");
+  }
+
+  private static String string(JsonObject json, String field, boolean required)
+      throws ProtocolException {
+    Object value = json.getValue(field);
+    if (value == null) {
+      if (required) {
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing string field '" + field + "'");
+      }
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'" + field + "' must be a string");
+    }
+    return s;
+  }
+}

@@ -1,0 +1,222 @@
+package p2pshare.signaling.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
+import p2pshare.signaling.Limits;
+import p2pshare.signaling.ops.SignalingMetrics;
+import p2pshare.signaling.peer.LocalPeer;
+import p2pshare.signaling.peer.PeerConnection;
+import p2pshare.signaling.peer.RoomService;
+import p2pshare.signaling.protocol.ClientMessage;
+import p2pshare.signaling.protocol.ClientMessageCodec;
+import p2pshare.signaling.protocol.ErrorCode;
+import p2pshare.signaling.protocol.ProtocolException;
+import p2pshare.signaling.protocol.ServerMessages;
+
+/**
+ * One WebSocket: NEW → JOINING → JOINED → CLOSED. Parses frames, enforces the frame limit and the
+ * rate limit, and hands valid messages to the {@link RoomService}.
+ */
+public final class PeerSession implements PeerConnection {
+  private enum State {
+    NEW,
+    JOINING,
+    JOINED,
+    CLOSED
+  }
+
+  private final ServerWebSocket socket;
+  private final RoomService rooms;
+  private final SignalingMetrics metrics;
+  private final DrainState drain;
+  private final TokenBucket bucket;
+  private volatile State state = State.NEW;
+  private volatile LocalPeer peer;
+  private volatile boolean detached;
+  private volatile boolean movedAway;
+  private long lastRateLimitError;
+
+  public PeerSession(
+      ServerWebSocket socket, RoomService rooms, SignalingMetrics metrics, DrainState drain) {
+    this.socket = socket;
+    this.rooms = rooms;
+    this.metrics = metrics;
+    this.drain = drain;
+    this.bucket = new TokenBucket(Limits.RATE_PER_SECOND, Limits.RATE_BURST, System.nanoTime());
+  }
+
+  public void start() {
+    metrics.connectionOpened();
+    socket.setWriteQueueMaxSize(Limits.WRITE_QUEUE_MAX_BYTES);
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(
+        b -> sendError(ErrorCode.BAD_MESSAGE, "binary frames are not part of the protocol", null));
+    socket.exceptionHandler(e -> {});
+    socket.closeHandler(v -> onClose());
+  }
+
+  /** Sent on drain: the client should ask the balancer again and resume elsewhere. */
+  public void sendReconnect() {
+    if (state != State.CLOSED) {
+      socket.writeTextMessage(ServerMessages.reconnect("draining").encode());
+    }
+  }
+
+  public void ping() {
+    if (state != State.CLOSED) {
+      socket.writePing(io.vertx.core.buffer.Buffer.buffer("p"));
+    }
+  }
+
+  private void onText(String text) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (utf8Length(text) > Limits.MAX_FRAME_BYTES) {
+      sendError(ErrorCode.TOO_LARGE, "frames are limited to 64 KiB", null);
+      return;
+    }
+    long now = System.nanoTime();
+    if (!bucket.tryTake(now)) {
+      if (now - lastRateLimitError > Limits.RATE_LIMIT_ERROR_INTERVAL_NANOS) {
+        lastRateLimitError = now;
+        sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", null);
+      }
+      return;
+    }
+    ClientMessage message;
+    try {
+      message = ClientMessageCodec.decode(text);
+    } catch (ProtocolException e) {
+      sendError(e.code(), e.getMessage(), null);
+      return;
+    }
+    try {
+      dispatch(message);
+    } catch (ProtocolException e) {
+      sendError(e.code(), e.getMessage(), message.type());
+    }
+  }
+
+  private void dispatch(ClientMessage message) throws ProtocolException {
+    metrics.messageIn(message.type());
+    if (message instanceof ClientMessage.Signal signal) {
+      rooms.signal(joinedPeer(), signal.to(), signal.data());
+    } else if (message instanceof ClientMessage.Broadcast broadcast) {
+      rooms.broadcast(joinedPeer(), broadcast.data());
+    } else if (message instanceof ClientMessage.Ping ping) {
+      send(ServerMessages.pong(ping.t()).encode());
+    } else if (message instanceof ClientMessage.Join join) {
+      handleJoin(join);
+    } else {
+      handleLeave();
+    }
+  }
+
+  private LocalPeer joinedPeer() throws ProtocolException {
+    LocalPeer p = peer;
+    if (state != State.JOINED || p == null) {
+      throw new ProtocolException(ErrorCode.NOT_JOINED, "send join first");
+    }
+    return p;
+  }
+
+  private void handleJoin(ClientMessage.Join join) throws ProtocolException {
+    if (state != State.NEW) {
+      throw new ProtocolException(ErrorCode.ALREADY_JOINED, "this socket has joined already");
+    }
+    if (join.version() != ServerMessages.VERSION) {
+      throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "this node speaks protocol v1");
+    }
+    if (drain.draining()) {
+      throw new ProtocolException(
+          ErrorCode.DRAINING, "this node is shutting down; ask the balancer again");
+    }
+    state = State.JOINING;
+    Future<LocalPeer> joined =
+        join.resume() == null
+            ? rooms.join(join, this, this::onJoined)
+            : rooms.resume(join, this, this::onJoined);
+    joined.onFailure(
+        e -> {
+          if (state == State.CLOSED) {
+            return;
+          }
+          state = State.NEW;
+          if (e instanceof ProtocolException p) {
+            sendError(p.code(), p.getMessage(), "join");
+          } else {
+            sendError(ErrorCode.BAD_MESSAGE, "join failed; try again", "join");
+          }
+        });
+  }
+
+  /** Runs just before the welcome is written, so frames after it find the socket joined. */
+  private void onJoined(LocalPeer joinedPeer) {
+    peer = joinedPeer;
+    state = State.JOINED;
+    if (detached) {
+      // The socket closed while joining: treat it as a drop right away.
+      rooms.dropped(joinedPeer, this);
+    }
+  }
+
+  private void handleLeave() throws ProtocolException {
+    LocalPeer p = joinedPeer();
+    detached = true;
+    state = State.CLOSED;
+    p.context().runOnContext(v -> rooms.leave(p));
+    socket.close((short) 1000, "left");
+  }
+
+  private void onClose() {
+    metrics.connectionClosed();
+    State before = state;
+    state = State.CLOSED;
+    detached = true;
+    LocalPeer p = peer;
+    if (before == State.JOINED && p != null && !movedAway) {
+      rooms.dropped(p, this);
+    }
+  }
+
+  @Override
+  public void send(String text) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      // A reader that does not keep up is closed; its messages stay in the replay ring.
+      metrics.slowConsumerClosed();
+      socket.close((short) 1008, "slow consumer");
+      return;
+    }
+    socket.writeTextMessage(text);
+  }
+
+  @Override
+  public void detachAndClose(short code, String reason) {
+    movedAway = true;
+    if (state != State.CLOSED) {
+      socket.close(code, reason);
+    }
+  }
+
+  private void sendError(ErrorCode code, String message, String ref) {
+    metrics.error(code);
+    socket.writeTextMessage(ServerMessages.error(code, message, ref).encode());
+    if (code.closes()) {
+      state = State.CLOSED;
+      socket.close(code.closeCode(), code.wireName());
+    }
+  }
+
+  private static int utf8Length(String text) {
+    // Cheap path: no frame of this many chars can pass the limit, whatever its encoding.
+    if (text.length() * 3L <= Limits.MAX_FRAME_BYTES) {
+      return text.length();
+    }
+    return text.getBytes(StandardCharsets.UTF_8).length;
+  }
+}
