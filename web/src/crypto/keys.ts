@@ -57,7 +57,12 @@ export interface RoomKeys {
 export async function importRoomKey(raw: Uint8Array): Promise<RoomKeys> {
   const base = await crypto.subtle.importKey('raw', asBuffer(raw), 'HKDF', false, ['deriveKey']);
   const manifest = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: asBuffer(utf8('manifest')), info: asBuffer(MANIFEST_INFO) },
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: asBuffer(utf8('manifest')),
+      info: asBuffer(MANIFEST_INFO),
+    },
     base,
     { name: 'AES-GCM', length: 256 },
     false,

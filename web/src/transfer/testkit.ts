@@ -1,0 +1,74 @@
+/** Test helpers: an in-memory pair of links and a memory sink (used by unit tests only). */
+import type { DataLink } from './link';
+import type { PieceSink } from './downloader';
+import type { Manifest } from './manifest';
+import { rootHash, sha256 } from './manifest';
+import { pieceCount } from './pieces';
+
+export class MemLink implements DataLink {
+  open = true;
+  bufferedAmount = 0;
+  peer!: MemLink;
+  onMessage: (d: string | ArrayBuffer) => void = () => {};
+  sent: (string | ArrayBuffer)[] = [];
+  send(data: string | ArrayBuffer): void {
+    if (!this.open) throw new Error('closed');
+    this.sent.push(data);
+    const size = typeof data === 'string' ? data.length : data.byteLength;
+    this.bufferedAmount += size;
+    setTimeout(() => {
+      this.bufferedAmount -= size;
+      if (this.peer.open) this.peer.onMessage(data);
+    }, 0);
+  }
+  drained(): Promise<void> {
+    return new Promise((r) => setTimeout(r, 1));
+  }
+  static pair(): [MemLink, MemLink] {
+    const a = new MemLink();
+    const b = new MemLink();
+    a.peer = b;
+    b.peer = a;
+    return [a, b];
+  }
+}
+
+export class MemSink implements PieceSink {
+  data = new Map<string, Uint8Array>();
+  writes = 0;
+  constructor(private readonly manifest: Manifest) {
+    for (const f of manifest.files) this.data.set(f.id, new Uint8Array(f.size));
+  }
+  async write(fileId: string, offset: number, d: Uint8Array): Promise<void> {
+    this.writes++;
+    this.data.get(fileId)!.set(d, offset);
+  }
+  async finish(i: number): Promise<boolean> {
+    const f = this.manifest.files[i]!;
+    const buf = this.data.get(f.id)!;
+    const hs: Uint8Array[] = [];
+    for (let p = 0; p < pieceCount(f.size, f.pieceSize); p++)
+      hs.push(await sha256(buf.subarray(p * f.pieceSize, Math.min(f.size, (p + 1) * f.pieceSize))));
+    return (await rootHash(f.size, hs)) === f.root;
+  }
+}
+
+export function pattern(n: number, seed = 1): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
