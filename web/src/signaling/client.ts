@@ -1,0 +1,260 @@
+/**
+ * The signaling WebSocket client (PROTOCOL.md v1): join, typed + validated messages, resume with
+ * token + lastSeq after a drop, and on `reconnect` (or a lost node) ask the balancer again.
+ * Lives in the page (not a worker) so that tests can observe its frames.
+ */
+import {
+  type ClientMessage,
+  type PeerInfo,
+  parseServerMessage,
+  type RoomPlacement,
+  type ServerMessage,
+} from './messages';
+
+export interface SocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+export interface SignalingDeps {
+  /** GET /api/rooms/{id} on the balancer */
+  locate(room: string): Promise<RoomPlacement>;
+  openSocket(url: string): SocketLike;
+  /** debug/test hook (?node=<wsUrl>): the first connection goes there instead */
+  overrideUrl?: string | null;
+  pingIntervalMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface SignalingEvents {
+  welcome(w: Extract<ServerMessage, { type: 'welcome' }>): void;
+  peerJoined(p: PeerInfo): void;
+  peerLeft(id: string): void;
+  signal(from: string, data: unknown): void;
+  broadcast(from: string, data: unknown): void;
+  error(code: string, message: string): void;
+  status(s: SignalingStatus): void;
+}
+
+export type SignalingStatus = 'connecting' | 'joined' | 'reconnecting' | 'closed';
+
+const OPEN = 1;
+const MAX_QUEUE = 256;
+
+export class SignalingClient {
+  peerId: string | null = null;
+  nodeId: string | null = null;
+  iceServers: RTCIceServer[] = [];
+  readonly peers = new Map<string, PeerInfo>();
+  status: SignalingStatus = 'connecting';
+  /** frames seen, for tests and the UI */
+  reconnects = 0;
+
+  private ws: SocketLike | null = null;
+  private resumeToken: string | null = null;
+  private lastSeq: number | null = null;
+  private joined = false;
+  private stopped = false;
+  private backoff = 0;
+  private queue: ClientMessage[] = [];
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private handlers: Partial<SignalingEvents> = {};
+
+  constructor(
+    readonly room: string,
+    private readonly meta: unknown,
+    private readonly deps: SignalingDeps,
+  ) {}
+
+  on<K extends keyof SignalingEvents>(k: K, fn: SignalingEvents[K]): this {
+    this.handlers[k] = fn;
+    return this;
+  }
+
+  /** Connects; `first` is the placement we already have (from POST /api/rooms), if any. */
+  start(first?: RoomPlacement): void {
+    const url = this.deps.overrideUrl ?? first?.node.url;
+    if (url) this.connect(url);
+    else void this.relocate();
+  }
+
+  signal(to: string, data: unknown): void {
+    this.send({ type: 'signal', to, data });
+  }
+
+  broadcast(data: unknown): void {
+    this.send({ type: 'broadcast', data });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify({ type: 'leave' }));
+    this.cleanup();
+    this.setStatus('closed');
+  }
+
+  private send(m: ClientMessage): void {
+    if (this.joined && this.ws?.readyState === OPEN) {
+      this.ws.send(JSON.stringify(m));
+    } else if (this.queue.length < MAX_QUEUE) {
+      this.queue.push(m);
+    }
+  }
+
+  private setStatus(s: SignalingStatus): void {
+    this.status = s;
+    this.handlers.status?.(s);
+  }
+
+  private cleanup(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const ws = this.ws;
+    this.ws = null;
+    this.joined = false;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try {
+        ws.close(1000);
+      } catch {
+        /* already closed */
+      }
+    }
+  }
+
+  private connect(url: string): void {
+    this.cleanup();
+    this.setStatus(this.resumeToken ? 'reconnecting' : 'connecting');
+    let ws: SocketLike;
+    try {
+      ws = this.deps.openSocket(url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => this.sendJoin();
+    ws.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') return;
+      const m = parseServerMessage(ev.data);
+      if (m) this.handle(m);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.joined = false;
+      this.scheduleRetry();
+    };
+    ws.onerror = () => {};
+  }
+
+  private sendJoin(): void {
+    const join: ClientMessage = { type: 'join', v: 1, room: this.room };
+    if (this.meta !== undefined) join.meta = this.meta;
+    if (this.resumeToken) {
+      join.resume = this.resumeToken;
+      if (this.lastSeq !== null) join.lastSeq = this.lastSeq;
+    }
+    this.ws?.send(JSON.stringify(join));
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped) return;
+    this.setStatus('reconnecting');
+    const delay = Math.min(this.deps.maxBackoffMs ?? 4000, this.backoff === 0 ? 200 : this.backoff);
+    this.backoff = Math.max(400, delay * 2);
+    this.retryTimer = setTimeout(() => void this.relocate(), delay);
+  }
+
+  /** Ask the balancer where the room lives now, then (re)join there. */
+  private async relocate(): Promise<void> {
+    if (this.stopped) return;
+    this.reconnects++;
+    try {
+      const p = await this.deps.locate(this.room);
+      if (!this.stopped) this.connect(p.node.url);
+    } catch {
+      this.scheduleRetry();
+    }
+  }
+
+  private handle(m: ServerMessage): void {
+    if ('seq' in m && typeof m.seq === 'number') {
+      if (this.lastSeq !== null && m.seq <= this.lastSeq) return; // replayed twice
+      this.lastSeq = m.seq;
+    }
+    switch (m.type) {
+      case 'welcome': {
+        this.joined = true;
+        this.backoff = 0;
+        this.peerId = m.peerId;
+        this.nodeId = m.node;
+        this.resumeToken = m.resume;
+        this.iceServers = m.iceServers;
+        const now = new Map(m.peers.map((p) => [p.id, p]));
+        for (const id of [...this.peers.keys()]) {
+          if (!now.has(id)) {
+            this.peers.delete(id);
+            this.handlers.peerLeft?.(id);
+          }
+        }
+        const fresh = m.peers.filter((p) => !this.peers.has(p.id));
+        for (const p of m.peers) this.peers.set(p.id, p);
+        this.pingTimer = setInterval(() => {
+          if (this.ws?.readyState === OPEN)
+            this.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+        }, this.deps.pingIntervalMs ?? 20000);
+        this.setStatus('joined');
+        this.handlers.welcome?.(m);
+        for (const p of fresh) this.handlers.peerJoined?.(p);
+        const q = this.queue;
+        this.queue = [];
+        for (const x of q) this.send(x);
+        break;
+      }
+      case 'peer-joined':
+        if (m.peer.id === this.peerId) break;
+        this.peers.set(m.peer.id, m.peer);
+        this.handlers.peerJoined?.(m.peer);
+        break;
+      case 'peer-left':
+        if (this.peers.delete(m.peerId)) this.handlers.peerLeft?.(m.peerId);
+        break;
+      case 'signal':
+        this.handlers.signal?.(m.from, m.data);
+        break;
+      case 'broadcast':
+        this.handlers.broadcast?.(m.from, m.data);
+        break;
+      case 'reconnect':
+        // the node drains: ask the balancer again and resume elsewhere
+        this.cleanup();
+        this.setStatus('reconnecting');
+        void this.relocate();
+        break;
+      case 'error':
+        if (m.code === 'bad-resume') {
+          // token expired: a fresh join on the same socket (we get a new peer id)
+          this.resumeToken = null;
+          this.lastSeq = null;
+          this.sendJoin();
+        } else if (m.code === 'draining') {
+          this.cleanup();
+          void this.relocate();
+        } else {
+          this.handlers.error?.(m.code, m.message);
+        }
+        break;
+      case 'pong':
+        break;
+    }
+  }
+}
