@@ -57,7 +57,7 @@ public final class NodeDeathWatcher implements MembershipListener {
         view.remove(peerId);
         JsonObject event = ServerMessages.peerLeft(peerId);
         for (String localPeer : view.localPeers()) {
-          local.deliver(localPeer, event);
+          local.deliver(localPeer, event, null, false);
           told++;
         }
       }

@@ -3,6 +3,7 @@ package p2pshare.signaling.cluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
+import java.util.List;
 
 /** The node-to-node messages on the event bus (one clustered consumer per node). */
 public final class NodeMessages {
@@ -12,15 +13,22 @@ public final class NodeMessages {
   public static final String LEFT = "left";
   public static final String MOVED = "moved";
   public static final String HANDOVER = "handover";
+  public static final String FENCE = "fence";
 
   private NodeMessages() {}
 
-  /** Deliver {@code message} to each of {@code to}, local peers of the receiving node. */
-  public static JsonObject deliver(Collection<String> to, JsonObject message) {
+  /**
+   * Deliver {@code message} to each of {@code to}, local peers of the receiving node. {@code
+   * origin} is the sending node; {@code forwarded} is set when an old node passes it on.
+   */
+  public static JsonObject deliver(
+      Collection<String> to, JsonObject message, String origin, boolean forwarded) {
     return new JsonObject()
         .put(KIND, DELIVER)
-        .put("to", new JsonArray(java.util.List.copyOf(to)))
-        .put("msg", message);
+        .put("to", new JsonArray(List.copyOf(to)))
+        .put("msg", message)
+        .put("origin", origin)
+        .put("fwd", forwarded);
   }
 
   /** A peer joined {@code room} on {@code nodeId}: update the view, tell {@code to}. */
@@ -32,7 +40,7 @@ public final class NodeMessages {
         .put("peerId", peerId)
         .put("meta", meta)
         .put("node", nodeId)
-        .put("to", new JsonArray(java.util.List.copyOf(to)));
+        .put("to", new JsonArray(List.copyOf(to)));
   }
 
   /** A peer left {@code room}: update the view, tell {@code to}. */
@@ -41,16 +49,17 @@ public final class NodeMessages {
         .put(KIND, LEFT)
         .put("room", room)
         .put("peerId", peerId)
-        .put("to", new JsonArray(java.util.List.copyOf(to)));
+        .put("to", new JsonArray(List.copyOf(to)));
   }
 
-  /** A peer of {@code room} now lives on {@code nodeId}. */
-  public static JsonObject moved(String room, String peerId, String nodeId) {
+  /** A peer of {@code room} moved from {@code oldNode} to {@code nodeId}. */
+  public static JsonObject moved(String room, String peerId, String nodeId, String oldNode) {
     return new JsonObject()
         .put(KIND, MOVED)
         .put("room", room)
         .put("peerId", peerId)
-        .put("node", nodeId);
+        .put("node", nodeId)
+        .put("oldNode", oldNode);
   }
 
   /** Asks the peer's old node for its seq counter and replay ring. */
@@ -60,5 +69,10 @@ public final class NodeMessages {
         .put("peerId", peerId)
         .put("lastSeq", lastSeq)
         .put("node", newNodeId);
+  }
+
+  /** Sent by {@code origin} through a moved peer's old node, after everything it sent there. */
+  public static JsonObject fence(String peerId, String origin) {
+    return new JsonObject().put(KIND, FENCE).put("peerId", peerId).put("origin", origin);
   }
 }

@@ -50,13 +50,41 @@ public final class NodeRouter {
 
   /** Sends {@code message} to peers that all live on {@code targetNode}. */
   public void deliver(String targetNode, List<String> to, JsonObject message) {
+    deliver(targetNode, to, message, nodeId, false);
+  }
+
+  private void deliver(
+      String targetNode, List<String> to, JsonObject message, String origin, boolean forwarded) {
     if (targetNode.equals(nodeId)) {
-      to.forEach(peerId -> deliverHere(peerId, message));
+      to.forEach(peerId -> deliverHere(peerId, message, origin, forwarded));
     } else {
       metrics.crossNodeSent();
       vertx
           .eventBus()
-          .send(ClusterNames.nodeAddress(targetNode), NodeMessages.deliver(to, message));
+          .send(
+              ClusterNames.nodeAddress(targetNode),
+              NodeMessages.deliver(to, message, origin, forwarded));
+    }
+  }
+
+  /** Sends this node's fence for a moved peer through its old node (see LocalPeer#deliver). */
+  public void sendFence(String oldNode, String peerId) {
+    routeFence(oldNode, peerId, nodeId);
+  }
+
+  private void routeFence(String targetNode, String peerId, String origin) {
+    if (targetNode.equals(nodeId)) {
+      if (!local.fence(peerId, origin)) {
+        String newNode = local.movedTo(peerId);
+        if (newNode != null && !newNode.equals(nodeId)) {
+          routeFence(newNode, peerId, origin);
+        }
+      }
+    } else {
+      metrics.crossNodeSent();
+      vertx
+          .eventBus()
+          .send(ClusterNames.nodeAddress(targetNode), NodeMessages.fence(peerId, origin));
     }
   }
 
@@ -95,11 +123,12 @@ public final class NodeRouter {
 
   /** Tells the other members' nodes that a peer now lives here; completes when acknowledged. */
   public Future<Void> announceMoved(
-      String room, String peerId, Map<String, RoomMembers.Member> others) {
+      String room, String peerId, String oldNode, Map<String, RoomMembers.Member> others) {
     List<Future<?>> acks = new ArrayList<>();
     byNode(others).keySet().stream()
         .filter(node -> !node.equals(nodeId))
-        .forEach(node -> acks.add(request(node, NodeMessages.moved(room, peerId, nodeId))));
+        .forEach(
+            node -> acks.add(request(node, NodeMessages.moved(room, peerId, nodeId, oldNode))));
     return Future.join(acks).mapEmpty();
   }
 
@@ -133,8 +162,12 @@ public final class NodeRouter {
     switch (body.getString(NodeMessages.KIND, "")) {
       case NodeMessages.DELIVER -> {
         JsonObject msg = body.getJsonObject("msg");
-        body.getJsonArray("to").forEach(id -> deliverHere((String) id, msg));
+        String origin = body.getString("origin");
+        boolean forwarded = body.getBoolean("fwd", false);
+        body.getJsonArray("to").forEach(id -> deliverHere((String) id, msg, origin, forwarded));
       }
+      case NodeMessages.FENCE ->
+          routeFence(nodeId, body.getString("peerId"), body.getString("origin"));
       case NodeMessages.JOINED -> {
         String room = body.getString("room");
         String peerId = body.getString("peerId");
@@ -150,10 +183,13 @@ public final class NodeRouter {
           applyLeft(
               body.getString("room"), body.getString("peerId"), strings(body.getJsonArray("to")));
       case NodeMessages.MOVED -> {
+        String peerId = body.getString("peerId");
         RoomView view = local.view(body.getString("room"));
         if (view != null) {
-          view.put(body.getString("peerId"), body.getString("node"));
+          view.put(peerId, body.getString("node"));
         }
+        // Everything this node sent to the old node before now is ahead of this fence.
+        routeFence(body.getString("oldNode"), peerId, nodeId);
         message.reply(true);
       }
       case NodeMessages.HANDOVER ->
@@ -176,10 +212,14 @@ public final class NodeRouter {
 
   /** Delivers to a peer of this node, or forwards it to the node the peer moved to. */
   private void deliverHere(String peerId, JsonObject message) {
-    if (!local.deliver(peerId, message)) {
+    deliverHere(peerId, message, nodeId, false);
+  }
+
+  private void deliverHere(String peerId, JsonObject message, String origin, boolean forwarded) {
+    if (!local.deliver(peerId, message, origin, forwarded)) {
       String newNode = local.movedTo(peerId);
       if (newNode != null && !newNode.equals(nodeId)) {
-        deliver(newNode, List.of(peerId), message);
+        deliver(newNode, List.of(peerId), message, origin, true);
       }
     }
   }

@@ -24,6 +24,11 @@ public final class LocalPeer {
   private final Context context;
   private final ReplayRing ring = new ReplayRing();
   private final List<JsonObject> pending = new ArrayList<>();
+
+  /** After a handover: origin nodes whose fence has not come back through the old node yet. */
+  private final java.util.Set<String> awaitingFence = new java.util.HashSet<>();
+
+  private final java.util.Map<String, List<JsonObject>> heldByOrigin = new java.util.HashMap<>();
   private State state;
   private long seq;
   private long seqAtDrop = -1;
@@ -78,6 +83,39 @@ public final class LocalPeer {
 
   public boolean connected() {
     return connection != null;
+  }
+
+  /**
+   * A message from {@code origin} node. Right after a handover, messages sent straight here by a
+   * node could overtake older ones still being forwarded by the old node: they wait until that
+   * origin's fence has come through the old node, so per-sender order holds.
+   */
+  public void deliver(JsonObject message, String origin, boolean forwarded) {
+    if (!forwarded && awaitingFence.contains(origin)) {
+      heldByOrigin.computeIfAbsent(origin, o -> new ArrayList<>()).add(message);
+      return;
+    }
+    deliver(message);
+  }
+
+  /** Waits for a fence from each of {@code origins} (or until {@link #releaseFences()}). */
+  public void awaitFences(java.util.Collection<String> origins) {
+    awaitingFence.addAll(origins);
+  }
+
+  /** The fence of {@code origin} arrived through the old node: its held messages may go. */
+  public void fence(String origin) {
+    if (awaitingFence.remove(origin)) {
+      List<JsonObject> held = heldByOrigin.remove(origin);
+      if (held != null) {
+        held.forEach(this::deliver);
+      }
+    }
+  }
+
+  /** Gives up waiting (a fence can be lost with a dying node). */
+  public void releaseFences() {
+    new ArrayList<>(awaitingFence).forEach(this::fence);
   }
 
   /** Numbers the message, keeps it in the replay ring and writes it if a socket is attached. */

@@ -101,13 +101,23 @@ public final class LocalPeers {
    * Hands a message to a local peer on its own context. Returns false if the peer is not here, so
    * the caller can forward it to the peer's new node.
    */
-  public boolean deliver(String peerId, JsonObject message) {
+  public boolean deliver(String peerId, JsonObject message, String origin, boolean forwarded) {
     LocalPeer peer = peers.get(peerId);
     if (peer == null) {
       return false;
     }
     metrics.messageOut(message.getString("type"));
-    peer.context().runOnContext(v -> peer.deliver(message));
+    peer.context().runOnContext(v -> peer.deliver(message, origin, forwarded));
+    return true;
+  }
+
+  /** Passes a handover fence to a local peer; false if the peer is not here. */
+  public boolean fence(String peerId, String origin) {
+    LocalPeer peer = peers.get(peerId);
+    if (peer == null) {
+      return false;
+    }
+    peer.context().runOnContext(v -> peer.fence(origin));
     return true;
   }
 }

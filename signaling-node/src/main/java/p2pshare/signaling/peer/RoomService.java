@@ -34,6 +34,9 @@ import p2pshare.signaling.protocol.ServerMessages;
 public final class RoomService {
   private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
 
+  /** A fence lost with a dying node stops holding messages after this long. */
+  public static final long FENCE_TIMEOUT_MS = 3_000;
+
   private final Vertx vertx;
   private final EnvConfig env;
   private final Membership membership;
@@ -257,11 +260,22 @@ public final class RoomService {
                             Future.failedFuture(
                                 new ProtocolException(ErrorCode.ROOM_FULL, "the room is full")));
               }
+              if (handed != null) {
+                Map<String, String> nodes = nodesOf(result.others());
+                peer.context().runOnContext(v -> peer.awaitFences(nodes.values()));
+              }
               local.addToView(peer, nodesOf(result.others()), nodeId());
-              Future<Void> told =
-                  wasOrphan
-                      ? router.announceJoined(join.room(), peerId, record.meta(), result.others())
-                      : router.announceMoved(join.room(), peerId, result.others());
+              Future<Void> told;
+              if (wasOrphan) {
+                told = router.announceJoined(join.room(), peerId, record.meta(), result.others());
+              } else {
+                told = router.announceMoved(join.room(), peerId, record.nodeId(), result.others());
+              }
+              if (handed != null) {
+                router.sendFence(record.nodeId(), peerId);
+                vertx.setTimer(
+                    FENCE_TIMEOUT_MS, t -> peer.context().runOnContext(v -> peer.releaseFences()));
+              }
               return membership
                   .putToken(tokenHash, peerId)
                   .compose(v -> told)

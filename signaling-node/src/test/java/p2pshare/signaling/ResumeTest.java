@@ -1,0 +1,192 @@
+package p2pshare.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import p2pshare.cluster.Ids;
+import p2pshare.signaling.support.TestCluster;
+import p2pshare.signaling.support.WsClient;
+
+/** Resume tokens, the replay ring and handover between nodes (PROTOCOL.md "resume"). */
+class ResumeTest {
+  static final int WINDOW_S = 3;
+  static TestCluster cluster;
+  static Vertx clientVertx;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = TestCluster.start(2, Map.of("RESUME_WINDOW_S", String.valueOf(WINDOW_S)));
+    clientVertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    TestCluster.await(clientVertx.close());
+    cluster.close();
+  }
+
+  private static JsonObject resumeJoin(String room, String token, Long lastSeq) {
+    JsonObject join =
+        new JsonObject().put("type", "join").put("v", 1).put("room", room).put("resume", token);
+    if (lastSeq != null) {
+      join.put("lastSeq", lastSeq);
+    }
+    return join;
+  }
+
+  @Test
+  void resumeOnTheOtherNodeReplaysSignalsHeldWhileAwayInOrder() {
+    String room = Ids.randomId();
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
+        WsClient b = WsClient.connect(clientVertx, cluster.port(0))) {
+      JsonObject welcomeA = a.join(room);
+      String idA = welcomeA.getString("peerId");
+      b.join(room);
+      assertEquals(1L, a.next("peer-joined").getLong("seq"));
+      a.socket().close();
+      a.awaitClose();
+      for (int i = 0; i < 10; i++) {
+        b.send(new JsonObject().put("type", "signal").put("to", idA).put("data", i));
+      }
+      // B's signals are accepted while A is away (no unknown-peer): prove it with a pong after
+      // them.
+      b.send(new JsonObject().put("type", "ping").put("t", 1));
+      b.next("pong");
+      assertTrue(b.drain().stream().noneMatch(m -> "error".equals(m.getString("type"))));
+
+      try (WsClient a2 = WsClient.connect(clientVertx, cluster.port(1))) {
+        a2.send(resumeJoin(room, welcomeA.getString("resume"), null));
+        JsonObject welcome = a2.next("welcome");
+        assertEquals(idA, welcome.getString("peerId"), "the peer keeps its id");
+        assertEquals(cluster.nodeId(1), welcome.getString("node"));
+        assertTrue(welcome.getBoolean("recovered"));
+        assertNotEquals(welcomeA.getString("resume"), welcome.getString("resume"), "a fresh token");
+        for (int i = 0; i < 10; i++) {
+          JsonObject m = a2.next("signal");
+          assertEquals(i, m.getInteger("data"));
+          assertEquals(2L + i, m.getLong("seq"), "original seq continues across the resume");
+        }
+        // Live traffic after the resume goes to the new node and continues the counter.
+        b.send(new JsonObject().put("type", "signal").put("to", idA).put("data", "live"));
+        JsonObject live = a2.next("signal");
+        assertEquals("live", live.getString("data"));
+        assertEquals(12L, live.getLong("seq"));
+        assertTrue(
+            b.drain().stream().noneMatch(m -> "peer-left".equals(m.getString("type"))),
+            "no peer-left during the window");
+      }
+    }
+  }
+
+  @Test
+  void silentlyDeadSocketResumedWithLastSeqGetsEverySignalExactlyOnceInOrder() {
+    String room = Ids.randomId();
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
+        WsClient b = WsClient.connect(clientVertx, cluster.port(1))) {
+      JsonObject welcomeA = a.join(room);
+      String idA = welcomeA.getString("peerId");
+      b.join(room);
+      long processed = a.next("peer-joined").getLong("seq");
+      for (int i = 0; i < 20; i++) {
+        b.send(new JsonObject().put("type", "signal").put("to", idA).put("data", i));
+      }
+      // The client processed only the first 5; the rest "were lost" on a socket the server still
+      // thinks is alive (it is never closed here).
+      for (int i = 0; i < 5; i++) {
+        processed = a.next("signal").getLong("seq");
+      }
+      try (WsClient a2 = WsClient.connect(clientVertx, cluster.port(1))) {
+        a2.send(resumeJoin(room, welcomeA.getString("resume"), processed));
+        JsonObject welcome = a2.next("welcome");
+        assertTrue(welcome.getBoolean("recovered"));
+        for (int i = 5; i < 20; i++) {
+          JsonObject m = a2.next("signal");
+          assertEquals(i, m.getInteger("data"), "in order, nothing skipped");
+          assertEquals(processed + 1, m.getLong("seq"), "nothing duplicated");
+          processed = m.getLong("seq");
+        }
+        assertEquals(
+            4000, a.awaitClose(), "the old socket is closed once the peer resumed elsewhere");
+        a2.send(new JsonObject().put("type", "ping").put("t", 7));
+        a2.next("pong");
+        assertTrue(
+            a2.drain().stream().noneMatch(m -> "signal".equals(m.getString("type"))),
+            "no duplicate after the replay");
+      }
+    }
+  }
+
+  @Test
+  void resumeOnTheSameNodeWorksToo() {
+    String room = Ids.randomId();
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
+        WsClient b = WsClient.connect(clientVertx, cluster.port(1))) {
+      JsonObject welcomeA = a.join(room);
+      b.join(room);
+      a.next("peer-joined");
+      a.socket().close();
+      a.awaitClose();
+      b.send(new JsonObject().put("type", "broadcast").put("data", "while-away"));
+      try (WsClient a2 = WsClient.connect(clientVertx, cluster.port(0))) {
+        a2.send(resumeJoin(room, welcomeA.getString("resume"), 1L));
+        JsonObject welcome = a2.next("welcome");
+        assertTrue(welcome.getBoolean("recovered"));
+        assertEquals(1, welcome.getJsonArray("peers").size());
+        JsonObject m = a2.next("broadcast");
+        assertEquals("while-away", m.getString("data"));
+        assertEquals(2L, m.getLong("seq"));
+      }
+    }
+  }
+
+  @Test
+  void reusedForgedAndExpiredTokensAreRefusedWithBadResume() {
+    String room = Ids.randomId();
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
+        WsClient other = WsClient.connect(clientVertx, cluster.port(1))) {
+      JsonObject welcomeA = a.join(room);
+      other.join(room);
+      String firstToken = welcomeA.getString("resume");
+      a.socket().close();
+      a.awaitClose();
+      try (WsClient a2 = WsClient.connect(clientVertx, cluster.port(1))) {
+        a2.send(resumeJoin(room, firstToken, null));
+        JsonObject welcome = a2.next("welcome");
+        // Reused: the token was single-use.
+        try (WsClient thief = WsClient.connect(clientVertx, cluster.port(0))) {
+          thief.send(resumeJoin(room, firstToken, null));
+          thief.error("bad-resume");
+          // Forged: a random token of the right shape.
+          thief.send(resumeJoin(room, Ids.randomId(), null));
+          thief.error("bad-resume");
+          // The socket stays open and a fresh join works.
+          JsonObject fresh = thief.join(room);
+          assertNotEquals(welcome.getString("peerId"), fresh.getString("peerId"));
+        }
+        // Expired: the window passes while the peer is away.
+        String token = welcome.getString("resume");
+        a2.socket().close();
+        a2.awaitClose();
+        JsonObject left =
+            other.next(
+                m ->
+                    "peer-left".equals(m.getString("type"))
+                        && welcomeA.getString("peerId").equals(m.getString("peerId")),
+                "peer-left after the window");
+        assertFalse(left.isEmpty());
+        try (WsClient late = WsClient.connect(clientVertx, cluster.port(0))) {
+          late.send(resumeJoin(room, token, null));
+          late.error("bad-resume");
+        }
+      }
+    }
+  }
+}
