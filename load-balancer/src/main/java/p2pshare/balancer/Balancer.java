@@ -2,8 +2,10 @@ package p2pshare.balancer;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterBoot;
@@ -17,6 +19,9 @@ public final class Balancer {
 
   /** HTTP server instances, one per event loop up to this many. */
   static final int MAX_HTTP_INSTANCES = 4;
+
+  /** Vert.x's port for "a random port shared by every instance that asks for it". */
+  static final int SHARED_RANDOM_PORT = -1;
 
   private final ClusterRuntime runtime;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -32,10 +37,18 @@ public final class Balancer {
         .compose(
             runtime -> {
               Balancer balancer = new Balancer(runtime);
-              return balancer
+              Promise<Balancer> started = Promise.promise();
+              balancer
                   .deploy()
-                  .map(balancer)
-                  .recover(e -> runtime.close().transform(ignored -> Future.failedFuture(e)));
+                  .onSuccess(v -> started.complete(balancer))
+                  .onFailure(
+                      e -> {
+                        LOG.error("balancer start failed error={}", e.toString());
+                        // answer first: the close ends the event loops this future would need
+                        started.fail(e);
+                        runtime.close();
+                      });
+              return started.future();
             });
   }
 
@@ -54,23 +67,17 @@ public final class Balancer {
         new HttpApi(
             assigner, nodes, metrics, new RateLimiter(), meters, WebPages.load(), this::ready);
 
-    // The first instance binds (PORT may be 0); the others share the port it got.
-    BalancerVerticle first = new BalancerVerticle(api, env.host(), env.port());
+    // All instances share one listening socket. Vert.x shares a server between instances only
+    // for a fixed port, or for a negative one meaning "one shared random port": PORT=0 maps there.
+    int listenPort = env.port() == 0 ? SHARED_RANDOM_PORT : env.port();
     int instances = Math.min(MAX_HTTP_INSTANCES, Runtime.getRuntime().availableProcessors());
+    AtomicInteger bound = new AtomicInteger(-1);
     return vertx
-        .deployVerticle(first)
-        .compose(
-            id -> {
-              port = first.actualPort();
-              if (instances <= 1) {
-                return Future.succeededFuture();
-              }
-              return vertx
-                  .deployVerticle(
-                      () -> new BalancerVerticle(api, env.host(), port),
-                      new DeploymentOptions().setInstances(instances - 1))
-                  .<Void>mapEmpty();
-            })
+        .deployVerticle(
+            () -> new BalancerVerticle(api, env.host(), listenPort, bound::set),
+            new DeploymentOptions().setInstances(instances))
+        .<Void>mapEmpty()
+        .onSuccess(v -> port = bound.get())
         .onSuccess(
             v ->
                 LOG.info(

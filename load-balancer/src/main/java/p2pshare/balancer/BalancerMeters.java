@@ -19,7 +19,7 @@ public final class BalancerMeters {
   public BalancerMeters(MeterRegistry registry) {
     this.registry = registry;
     this.roomsCreated =
-        Counter.builder("p2p.balancer.rooms.created")
+        Counter.builder("p2p.balancer.room.creations")
             .description("Rooms created by POST /api/rooms")
             .register(registry);
     this.rateLimited =

@@ -2,8 +2,8 @@ package p2pshare.balancer;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.function.IntConsumer;
 
 /** One HTTP server on one event loop; instances share the port and the state behind the API. */
 public final class BalancerVerticle extends VerticleBase {
@@ -13,12 +13,13 @@ public final class BalancerVerticle extends VerticleBase {
   private final HttpApi api;
   private final String host;
   private final int port;
-  private volatile int actualPort = -1;
+  private final IntConsumer onBound;
 
-  public BalancerVerticle(HttpApi api, String host, int port) {
+  public BalancerVerticle(HttpApi api, String host, int port, IntConsumer onBound) {
     this.api = api;
     this.host = host;
     this.port = port;
+    this.onBound = onBound;
   }
 
   @Override
@@ -29,12 +30,6 @@ public final class BalancerVerticle extends VerticleBase {
         .createHttpServer(options)
         .requestHandler(api.router(vertx))
         .listen()
-        .onSuccess(server -> actualPort = server.actualPort())
-        .map(HttpServer::actualPort);
-  }
-
-  /** The bound port, known once started. */
-  public int actualPort() {
-    return actualPort;
+        .onSuccess(server -> onBound.accept(server.actualPort()));
   }
 }
