@@ -64,7 +64,7 @@ export class SignalingClient {
   private queue: ClientMessage[] = [];
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private handlers: Partial<SignalingEvents> = {};
+  private handlers: { [K in keyof SignalingEvents]?: SignalingEvents[K][] } = {};
 
   constructor(
     readonly room: string,
@@ -73,8 +73,13 @@ export class SignalingClient {
   ) {}
 
   on<K extends keyof SignalingEvents>(k: K, fn: SignalingEvents[K]): this {
-    this.handlers[k] = fn;
+    const list = (this.handlers[k] ??= []) as SignalingEvents[K][];
+    list.push(fn);
     return this;
+  }
+
+  private emit<K extends keyof SignalingEvents>(k: K, ...args: Parameters<SignalingEvents[K]>) {
+    for (const fn of this.handlers[k] ?? []) (fn as (...a: unknown[]) => void)(...args);
   }
 
   /** Connects; `first` is the placement we already have (from POST /api/rooms), if any. */
@@ -109,7 +114,7 @@ export class SignalingClient {
 
   private setStatus(s: SignalingStatus): void {
     this.status = s;
-    this.handlers.status?.(s);
+    this.emit('status', s);
   }
 
   private cleanup(): void {
@@ -203,7 +208,7 @@ export class SignalingClient {
         for (const id of [...this.peers.keys()]) {
           if (!now.has(id)) {
             this.peers.delete(id);
-            this.handlers.peerLeft?.(id);
+            this.emit('peerLeft', id);
           }
         }
         const fresh = m.peers.filter((p) => !this.peers.has(p.id));
@@ -213,8 +218,8 @@ export class SignalingClient {
             this.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
         }, this.deps.pingIntervalMs ?? 20000);
         this.setStatus('joined');
-        this.handlers.welcome?.(m);
-        for (const p of fresh) this.handlers.peerJoined?.(p);
+        this.emit('welcome', m);
+        for (const p of fresh) this.emit('peerJoined', p);
         const q = this.queue;
         this.queue = [];
         for (const x of q) this.send(x);
@@ -223,16 +228,16 @@ export class SignalingClient {
       case 'peer-joined':
         if (m.peer.id === this.peerId) break;
         this.peers.set(m.peer.id, m.peer);
-        this.handlers.peerJoined?.(m.peer);
+        this.emit('peerJoined', m.peer);
         break;
       case 'peer-left':
-        if (this.peers.delete(m.peerId)) this.handlers.peerLeft?.(m.peerId);
+        if (this.peers.delete(m.peerId)) this.emit('peerLeft', m.peerId);
         break;
       case 'signal':
-        this.handlers.signal?.(m.from, m.data);
+        this.emit('signal', m.from, m.data);
         break;
       case 'broadcast':
-        this.handlers.broadcast?.(m.from, m.data);
+        this.emit('broadcast', m.from, m.data);
         break;
       case 'reconnect':
         // the node drains: ask the balancer again and resume elsewhere
@@ -250,11 +255,16 @@ export class SignalingClient {
           this.cleanup();
           void this.relocate();
         } else {
-          this.handlers.error?.(m.code, m.message);
+          this.emit('error', m.code, m.message);
         }
         break;
       case 'pong':
         break;
     }
   }
+}
+
+/** The page's own WebSocket (never in a worker: tests observe its frames). */
+export function browserSocket(url: string): SocketLike {
+  return new WebSocket(url) as unknown as SocketLike;
 }

@@ -1,0 +1,63 @@
+/**
+ * Keeps one PeerLink per remote peer of the room, driven by signaling membership. A live data
+ * channel outlives its signaling: a `peer-left` (e.g. the remote's node died and it resumed with a
+ * new id) does not tear down a channel that is still open.
+ */
+import type { SignalingClient } from '../signaling/client';
+import type { PeerInfo } from '../signaling/messages';
+import type { DataLink } from '../transfer/link';
+import { isPeerSignal, PeerLink } from './peer';
+
+export interface MeshHandlers {
+  /** whether to open a connection to this peer at all (e.g. receivers only talk to senders) */
+  wants(peer: PeerInfo): boolean;
+  open(peerId: string, link: DataLink): void;
+  message(peerId: string, data: string | ArrayBuffer): void;
+  close(peerId: string): void;
+}
+
+export class Mesh {
+  readonly links = new Map<string, PeerLink>();
+
+  constructor(
+    private readonly sig: SignalingClient,
+    private readonly h: MeshHandlers,
+  ) {
+    sig.on('welcome', (w) => {
+      for (const p of w.peers) if (this.h.wants(p)) this.ensure(p.id);
+    });
+    sig.on('peerJoined', (p) => {
+      if (this.h.wants(p)) this.ensure(p.id);
+    });
+    sig.on('peerLeft', (id) => {
+      const l = this.links.get(id);
+      if (l && !l.connected) l.close();
+    });
+    sig.on('signal', (from, data) => {
+      if (!isPeerSignal(data)) return;
+      const info = sig.peers.get(from) ?? { id: from };
+      if (!this.links.has(from) && !this.h.wants(info)) return;
+      this.ensure(from).handleSignal(data);
+    });
+  }
+
+  private ensure(id: string): PeerLink {
+    let l = this.links.get(id);
+    if (l) return l;
+    const polite = (this.sig.peerId ?? '') < id;
+    l = new PeerLink(id, polite, this.sig.iceServers, (s) => this.sig.signal(id, s), {
+      open: (link) => this.h.open(id, link),
+      message: (d) => this.h.message(id, d),
+      close: () => {
+        if (this.links.get(id) === l) this.links.delete(id);
+        this.h.close(id);
+      },
+    });
+    this.links.set(id, l);
+    return l;
+  }
+
+  closeAll(): void {
+    for (const l of [...this.links.values()]) l.close();
+  }
+}

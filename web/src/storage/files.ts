@@ -1,0 +1,187 @@
+/**
+ * Where received pieces go. OPFS through a worker with sync access handles when the browser has
+ * it; otherwise IndexedDB (one Blob per piece, via idb). Both survive a reload of the tab, and
+ * neither holds a whole file in memory.
+ */
+import { type IDBPDatabase, openDB } from 'idb';
+import type { PieceSink } from '../transfer/downloader';
+import { type Manifest, rootHash, sha256 } from '../transfer/manifest';
+import { pieceCount } from '../transfer/pieces';
+import type { WorkerRequest, WorkerResponse } from './protocol';
+
+export interface FileStore extends PieceSink {
+  readonly kind: 'opfs' | 'idb';
+  /** prepares the storage of every file (idempotent; keeps what an earlier visit stored) */
+  open(): Promise<void>;
+  /** the finished file as a (disk-backed) Blob */
+  getFile(index: number): Promise<Blob>;
+}
+
+type Req = WorkerRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
+
+class WorkerClient {
+  private next = 1;
+  private waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  constructor(private readonly w: Worker) {
+    w.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+      const p = this.waiting.get(ev.data.id);
+      if (!p) return;
+      this.waiting.delete(ev.data.id);
+      if (ev.data.ok) p.resolve(ev.data.value);
+      else p.reject(new Error(ev.data.error));
+    };
+  }
+  call(req: Req, transfer: Transferable[] = []): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.w.postMessage({ ...req, id }, transfer);
+    });
+  }
+}
+
+let worker: WorkerClient | null = null;
+let opfsOk: Promise<boolean> | null = null;
+
+function getWorker(): WorkerClient {
+  worker ??= new WorkerClient(
+    new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module' }),
+  );
+  return worker;
+}
+
+/** Feature-detects OPFS with sync access handles (in the worker, where they exist). */
+export function opfsAvailable(): Promise<boolean> {
+  opfsOk ??= (async () => {
+    if (typeof Worker === 'undefined' || !navigator.storage?.getDirectory) return false;
+    try {
+      return (
+        (await Promise.race([
+          getWorker().call({ op: 'probe' }),
+          new Promise((r) => setTimeout(() => r(false), 3000)),
+        ])) === true
+      );
+    } catch {
+      return false;
+    }
+  })();
+  return opfsOk;
+}
+
+class OpfsStore implements FileStore {
+  readonly kind = 'opfs';
+  private readonly dir: string;
+  constructor(
+    room: string,
+    private readonly manifest: Manifest,
+  ) {
+    this.dir = `p2p-share/${room}`;
+  }
+  private name(fileId: string) {
+    return `${this.dir}/${fileId}`;
+  }
+  async open(): Promise<void> {
+    for (const f of this.manifest.files)
+      await getWorker().call({ op: 'open', dir: this.dir, name: this.name(f.id), size: f.size });
+  }
+  async write(fileId: string, offset: number, data: Uint8Array): Promise<void> {
+    const copy = data.slice(); // transferred to the worker
+    await getWorker().call({ op: 'write', name: this.name(fileId), offset, data: copy }, [
+      copy.buffer,
+    ]);
+  }
+  async finish(index: number): Promise<boolean> {
+    const f = this.manifest.files[index]!;
+    await getWorker().call({ op: 'open', dir: this.dir, name: this.name(f.id), size: f.size });
+    return (
+      (await getWorker().call({
+        op: 'verify',
+        name: this.name(f.id),
+        size: f.size,
+        pieceSize: f.pieceSize,
+        root: this.manifest.plain ? '' : f.root,
+      })) === true
+    );
+  }
+  async getFile(index: number): Promise<Blob> {
+    const f = this.manifest.files[index]!;
+    let d = await navigator.storage.getDirectory();
+    for (const part of this.dir.split('/')) d = await d.getDirectoryHandle(part, { create: true });
+    const file = await (await d.getFileHandle(f.id)).getFile();
+    return new Blob([file], { type: f.type });
+  }
+}
+
+interface PieceRow {
+  key: string;
+  blob: Blob;
+}
+
+let idbPieces: Promise<IDBPDatabase> | null = null;
+function piecesDb(): Promise<IDBPDatabase> {
+  idbPieces ??= openDB('p2p-share-pieces', 1, {
+    upgrade(db) {
+      db.createObjectStore('pieces', { keyPath: 'key' });
+    },
+  });
+  return idbPieces;
+}
+
+class IdbStore implements FileStore {
+  readonly kind = 'idb';
+  constructor(
+    private readonly room: string,
+    private readonly manifest: Manifest,
+  ) {}
+  private key(fileId: string, piece: number) {
+    return `${this.room}/${fileId}/${piece}`;
+  }
+  async open(): Promise<void> {
+    await piecesDb();
+  }
+  async write(fileId: string, offset: number, data: Uint8Array): Promise<void> {
+    const f = this.manifest.files.find((x) => x.id === fileId)!;
+    const row: PieceRow = {
+      key: this.key(fileId, Math.floor(offset / f.pieceSize)),
+      blob: new Blob([data.slice()]),
+    };
+    await (await piecesDb()).put('pieces', row);
+  }
+  private async parts(index: number): Promise<Blob[]> {
+    const f = this.manifest.files[index]!;
+    const db = await piecesDb();
+    const out: Blob[] = [];
+    for (let p = 0; p < pieceCount(f.size, f.pieceSize); p++) {
+      const row = (await db.get('pieces', this.key(f.id, p))) as PieceRow | undefined;
+      if (!row) throw new Error(`piece ${p} missing`);
+      out.push(row.blob);
+    }
+    return out;
+  }
+  async finish(index: number): Promise<boolean> {
+    const f = this.manifest.files[index]!;
+    if (this.manifest.plain) return true;
+    const hashes: Uint8Array[] = [];
+    for (const b of await this.parts(index))
+      hashes.push(await sha256(new Uint8Array(await b.arrayBuffer())));
+    return (await rootHash(f.size, hashes)) === f.root;
+  }
+  async getFile(index: number): Promise<Blob> {
+    return new Blob(await this.parts(index), { type: this.manifest.files[index]!.type });
+  }
+}
+
+export async function createFileStore(
+  room: string,
+  manifest: Manifest,
+  prefer?: 'opfs' | 'idb',
+): Promise<FileStore> {
+  const useOpfs = prefer !== 'idb' && (await opfsAvailable());
+  const s = useOpfs ? new OpfsStore(room, manifest) : new IdbStore(room, manifest);
+  await s.open();
+  return s;
+}

@@ -1,0 +1,110 @@
+/// <reference lib="webworker" />
+/**
+ * OPFS writer: a dedicated worker holding one synchronous access handle per file being received,
+ * so pieces go straight to disk without ever assembling a file in memory.
+ */
+import { rootHash } from '../transfer/manifest';
+import type { WorkerRequest, WorkerResponse } from './protocol';
+
+interface SyncHandle {
+  write(buf: Uint8Array, opts: { at: number }): number;
+  read(buf: Uint8Array, opts: { at: number }): number;
+  truncate(size: number): void;
+  getSize(): number;
+  flush(): void;
+  close(): void;
+}
+
+const handles = new Map<string, SyncHandle>();
+
+async function dirFor(path: string): Promise<FileSystemDirectoryHandle> {
+  let d = await navigator.storage.getDirectory();
+  for (const part of path.split('/').filter(Boolean))
+    d = await d.getDirectoryHandle(part, { create: true });
+  return d;
+}
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'probe': {
+      const d = await dirFor('p2p-share');
+      const fh = await d.getFileHandle('.probe', { create: true });
+      const h = await (
+        fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+      ).createSyncAccessHandle();
+      h.close();
+      return true;
+    }
+    case 'open': {
+      if (handles.has(req.name)) return true;
+      const d = await dirFor(req.dir);
+      const fh = await d.getFileHandle(req.name.split('/').pop()!, { create: true });
+      const h = await (
+        fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+      ).createSyncAccessHandle();
+      if (h.getSize() !== req.size) h.truncate(req.size);
+      handles.set(req.name, h);
+      return true;
+    }
+    case 'write': {
+      const h = handles.get(req.name);
+      if (!h) throw new Error('file not open');
+      let done = 0;
+      while (done < req.data.length)
+        done += h.write(req.data.subarray(done), { at: req.offset + done });
+      return true;
+    }
+    case 'verify': {
+      const h = handles.get(req.name);
+      if (!h) throw new Error('file not open');
+      h.flush();
+      if (req.root === '') {
+        // plain debug mode: no hashes to check against
+        h.close();
+        handles.delete(req.name);
+        return true;
+      }
+      const hashes: Uint8Array[] = [];
+      const buf = new Uint8Array(req.pieceSize);
+      for (let at = 0; at < req.size; at += req.pieceSize) {
+        const len = Math.min(req.pieceSize, req.size - at);
+        const view = buf.subarray(0, len);
+        let got = 0;
+        while (got < len) {
+          const n = h.read(view.subarray(got), { at: at + got });
+          if (n <= 0) break;
+          got += n;
+        }
+        hashes.push(new Uint8Array(await crypto.subtle.digest('SHA-256', view)));
+      }
+      const ok = (await rootHash(req.size, hashes)) === req.root;
+      h.close();
+      handles.delete(req.name);
+      return ok;
+    }
+    case 'close': {
+      handles.get(req.name)?.close();
+      handles.delete(req.name);
+      return true;
+    }
+  }
+}
+
+// one request at a time, in order (sync handles are not re-entrant)
+let chain: Promise<void> = Promise.resolve();
+self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
+  const req = ev.data;
+  chain = chain.then(async () => {
+    let res: WorkerResponse;
+    try {
+      res = { id: req.id, ok: true, value: await handle(req) };
+    } catch (e) {
+      res = {
+        id: req.id,
+        ok: false,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      };
+    }
+    (self as unknown as { postMessage(m: unknown): void }).postMessage(res);
+  });
+};

@@ -1,0 +1,160 @@
+/**
+ * The sender: creates a room, hashes the offered files into a manifest, seals it with the room key
+ * and serves pieces to every receiver that connects (many at once).
+ */
+import {
+  generateRoomKey,
+  importRoomKey,
+  deriveFileKey,
+  type RoomKeys,
+  sealManifest,
+} from '../crypto/keys';
+import { fromBase64Url } from '../crypto/bytes';
+import { Mesh } from '../peer/mesh';
+import { createRoom, locateRoom } from '../signaling/api';
+import { browserSocket, SignalingClient } from '../signaling/client';
+import { describeFile, type LocalFile } from './hashing';
+import { newStats, type DataLink } from './link';
+import { encodeManifest, type Manifest } from './manifest';
+import { SeedSession, type SeedFile } from './seeder';
+import { manifestFrames, parseControl } from './wire';
+
+export interface SenderOptions {
+  /** debug switch: no encryption, no hashing (for measurements only) */
+  plain?: boolean;
+  onChange?: () => void;
+}
+
+export class SenderSession {
+  readonly key = generateRoomKey();
+  readonly stats = newStats();
+  readonly files: SeedFile[] = [];
+  /** files being hashed, for the UI */
+  preparing: { name: string; path: string; size: number; done: number }[] = [];
+  room: string | null = null;
+  sig: SignalingClient | null = null;
+  mesh: Mesh | null = null;
+  readonly sessions = new Map<string, { link: DataLink; seed: SeedSession }>();
+  private keys: Promise<RoomKeys>;
+  private manifestId = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: SenderOptions = {}) {
+    this.keys = importRoomKey(fromBase64Url(this.key));
+  }
+
+  private changed() {
+    this.opts.onChange?.();
+  }
+
+  get manifest(): Manifest {
+    return { v: 1, plain: this.opts.plain === true, files: this.files.map((f) => f.entry) };
+  }
+
+  /** Queues files: they are hashed one after another and offered as soon as each is ready. */
+  addFiles(list: LocalFile[]): Promise<void> {
+    const items = list.map((f) => ({
+      f,
+      p: { name: f.name, path: f.path, size: f.blob.size, done: 0 },
+    }));
+    this.preparing.push(...items.map((i) => i.p));
+    this.changed();
+    this.queue = this.queue.then(async () => {
+      const keys = await this.keys;
+      for (const { f, p } of items) {
+        const entry = await describeFile(f, {
+          hash: !this.opts.plain,
+          onProgress: (b) => {
+            p.done = b;
+            this.changed();
+          },
+        });
+        this.files.push({
+          entry,
+          blob: f.blob,
+          key: this.opts.plain ? null : await deriveFileKey(keys, entry.id),
+        });
+        this.preparing = this.preparing.filter((x) => x !== p);
+        this.changed();
+      }
+      await this.publish();
+    });
+    return this.queue;
+  }
+
+  /** Creates the room on the least-loaded node (POST /api/rooms) and joins it. */
+  async start(overrideUrl?: string | null): Promise<void> {
+    const placement = await createRoom();
+    this.room = placement.room;
+    const sig = new SignalingClient(
+      placement.room,
+      { role: 's' },
+      {
+        locate: (r) => locateRoom(r),
+        openSocket: browserSocket,
+        overrideUrl: overrideUrl ?? null,
+      },
+    );
+    this.sig = sig;
+    this.mesh = new Mesh(sig, {
+      wants: (p) => (p.meta as { role?: string } | undefined)?.role === 'r',
+      open: (id, link) => {
+        const seed = new SeedSession(
+          link,
+          () => this.files,
+          this.stats,
+          () => this.changed(),
+        );
+        this.sessions.set(id, { link, seed });
+        void this.sendManifest(link);
+        this.changed();
+      },
+      message: (id, d) => {
+        if (typeof d !== 'string') return;
+        const m = parseControl(d);
+        if (m) this.sessions.get(id)?.seed.handle(m);
+      },
+      close: (id) => {
+        this.sessions.get(id)?.seed.close();
+        this.sessions.delete(id);
+        this.changed();
+      },
+    });
+    sig.on('status', () => this.changed());
+    sig.on('peerJoined', () => this.changed());
+    sig.on('peerLeft', () => this.changed());
+    sig.on('welcome', () => this.changed());
+    sig.start(placement);
+  }
+
+  shareLink(origin: string): string | null {
+    return this.room ? `${origin}/r/${this.room}#${this.key}` : null;
+  }
+
+  private async sendManifest(link: DataLink): Promise<void> {
+    const box = await sealManifest(await this.keys, encodeManifest(this.manifest));
+    const id = ++this.manifestId;
+    for (const fr of manifestFrames(id, JSON.stringify(box)))
+      if (link.open) link.send(JSON.stringify(fr));
+  }
+
+  private async publish(): Promise<void> {
+    for (const { link } of this.sessions.values()) if (link.open) await this.sendManifest(link);
+  }
+
+  /** Per-file progress over all receivers: the most any receiver verified, and whether one has it all. */
+  fileProgress(i: number): { bytes: number; done: boolean; active: boolean } {
+    let bytes = 0;
+    let done = false;
+    let active = false;
+    for (const { seed } of this.sessions.values()) {
+      const r = seed.progress.reported.get(i);
+      const sent = seed.progress.sent.get(i) ?? 0;
+      const size = this.files[i]?.entry.size ?? 0;
+      bytes = Math.max(bytes, Math.min(size, r?.done ? size : sent));
+      if (r?.done) done = true;
+      else if (sent > 0 || r) active = true;
+    }
+    return { bytes, done, active };
+  }
+}

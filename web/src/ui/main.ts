@@ -1,0 +1,376 @@
+/**
+ * The page: `/` is the sender, `/r/<room>#<key>` the receiver.
+ * Debug/test-only query parameters (never needed by a user):
+ *   ?node=<wsUrl>   join through this signaling node instead of the one the balancer names
+ *   ?plain=1        (sender) no encryption and no hashing, to measure their cost
+ *   ?storage=idb    (receiver) use the IndexedDB fallback instead of OPFS
+ *   ?quota=<bytes>  (receiver) pretend this much space is free (tests the no-space message)
+ */
+import './style.css';
+import { downloadZip } from 'client-zip';
+import QRCode from 'qrcode';
+import { ReceiverSession } from '../transfer/receiver';
+import { SenderSession } from '../transfer/sender';
+import { download, formatBytes, formatEta, h, Speedometer } from './dom';
+import { fromDrop, fromInput } from './pick';
+import { RowList, type RowModel } from './rows';
+
+const params = new URLSearchParams(location.search);
+const overrideUrl = params.get('node');
+const app = document.getElementById('app')!;
+
+declare global {
+  interface Window {
+    __p2p?: unknown;
+    showSaveFilePicker?: (opts: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
+  }
+}
+
+function header(sub: string) {
+  return h(
+    'header',
+    { class: 'top' },
+    h('a', { class: 'logo', href: '/' }, h('span', { class: 'dot' }), 'p2p-share'),
+    h('span', { class: 'tag', text: sub }),
+  );
+}
+
+function errorBanner() {
+  const el = h('div', { class: 'error', 'data-testid': 'error', role: 'alert', hidden: true });
+  return {
+    el,
+    show(code: string, message: string) {
+      el.setAttribute('data-code', code);
+      el.textContent = message;
+      el.hidden = false;
+    },
+    hide() {
+      el.hidden = true;
+      el.removeAttribute('data-code');
+    },
+  };
+}
+
+function peerBadge() {
+  const count = h('span', { 'data-testid': 'peer-count', text: '0' });
+  const node = h('span', { class: 'muted' });
+  return {
+    el: h('div', { class: 'peers' }, h('span', { class: 'pulse' }), count, ' peers ', node),
+    count,
+    node,
+  };
+}
+
+function setNode(id: string | null | undefined) {
+  if (id) document.body.setAttribute('data-node', id);
+}
+
+function scheduler(render: () => void) {
+  let queued = false;
+  const kick = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      render();
+    });
+  };
+  setInterval(render, 500);
+  return kick;
+}
+
+async function saveWithPicker(blob: Blob, name: string) {
+  if (!window.showSaveFilePicker) return download(blob, name);
+  try {
+    const fh = await window.showSaveFilePicker({ suggestedName: name });
+    const w = await (
+      fh as unknown as { createWritable(): Promise<WritableStream> }
+    ).createWritable();
+    await blob.stream().pipeTo(w);
+  } catch {
+    /* user cancelled */
+  }
+}
+
+// ---------------------------------------------------------------- sender
+function senderPage() {
+  const render = () => doRender();
+  const kick = scheduler(render);
+  const s = new SenderSession({ plain: params.get('plain') === '1', onChange: () => kick() });
+  window.__p2p = { role: 'sender', stats: s.stats, session: s };
+  const err = errorBanner();
+  const peers = peerBadge();
+
+  const fileInput = h('input', {
+    type: 'file',
+    multiple: true,
+    'data-testid': 'file-input',
+    class: 'visually-hidden',
+    id: 'file-input',
+  });
+  const folderInput = h('input', {
+    type: 'file',
+    'data-testid': 'folder-input',
+    class: 'visually-hidden',
+    id: 'folder-input',
+  });
+  folderInput.setAttribute('webkitdirectory', '');
+  folderInput.setAttribute('directory', '');
+
+  let started: Promise<void> | null = null;
+  const offer = async (files: ReturnType<typeof fromInput>) => {
+    if (files.length === 0) return;
+    started ??= s.start(overrideUrl).catch((e: unknown) => {
+      err.show(
+        'signaling',
+        `Could not create a room: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      started = null;
+    });
+    await s.addFiles(files);
+    await started;
+    kick();
+  };
+  fileInput.addEventListener('change', () => {
+    void offer(fromInput(fileInput.files));
+    fileInput.value = '';
+  });
+  folderInput.addEventListener('change', () => {
+    void offer(fromInput(folderInput.files));
+    folderInput.value = '';
+  });
+
+  const drop = h(
+    'section',
+    { class: 'drop', tabindex: 0 },
+    h('div', { class: 'drop-icon', text: '⇪' }),
+    h('h2', { text: 'Drop files or folders here' }),
+    h('p', {
+      class: 'muted',
+      text: 'They go straight to the receiver’s browser, end-to-end encrypted. Nothing is uploaded to a server.',
+    }),
+    h(
+      'div',
+      { class: 'drop-buttons' },
+      h('label', { class: 'btn primary', for: 'file-input', text: 'Choose files' }),
+      h('label', { class: 'btn', for: 'folder-input', text: 'Choose a folder' }),
+    ),
+    fileInput,
+    folderInput,
+  );
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    if (e.dataTransfer) void fromDrop(e.dataTransfer).then(offer);
+  });
+
+  const share = h('section', { class: 'card share', hidden: true });
+  const linkBox = h('input', {
+    class: 'link',
+    readonly: true,
+    'data-testid': 'share-link',
+    'aria-label': 'Share link',
+  });
+  const copyBtn = h('button', { type: 'button', class: 'btn primary', text: 'Copy link' });
+  copyBtn.addEventListener('click', () => {
+    void navigator.clipboard?.writeText(linkBox.value).then(() => {
+      copyBtn.textContent = 'Copied ✓';
+      setTimeout(() => (copyBtn.textContent = 'Copy link'), 1500);
+    });
+    linkBox.select();
+  });
+  const qr = h('canvas', { class: 'qr', 'aria-label': 'QR code of the share link' });
+  share.append(
+    h(
+      'div',
+      { class: 'share-text' },
+      h('h3', { text: 'Share this link' }),
+      h('p', {
+        class: 'muted small',
+        text: 'The key after # never leaves your browsers. Keep this tab open while they download.',
+      }),
+      h('div', { class: 'link-row' }, linkBox, copyBtn),
+      peers.el,
+    ),
+    qr,
+  );
+
+  const rows = new RowList(() => ({}));
+  const list = h(
+    'section',
+    { class: 'card list', hidden: true },
+    h('h3', { text: 'Offered files' }),
+    rows.el,
+  );
+  app.append(header('send'), err.el, drop, share, list);
+
+  let shownLink = '';
+  function doRender() {
+    const link = s.sig?.status === 'joined' || s.sig?.peerId ? s.shareLink(location.origin) : null;
+    if (link && s.files.length > 0 && link !== shownLink) {
+      shownLink = link;
+      linkBox.value = link;
+      share.hidden = false;
+      void QRCode.toCanvas(qr, link, {
+        margin: 1,
+        width: 168,
+        color: { dark: '#1e1b4b', light: '#ffffff' },
+      });
+    }
+    setNode(s.sig?.nodeId);
+    peers.count.textContent = String(s.sig?.peers.size ?? 0);
+    peers.node.textContent = s.sig?.nodeId
+      ? `· via ${s.sig.nodeId}${s.sig.status === 'reconnecting' ? ' (reconnecting…)' : ''}`
+      : '';
+    const models: RowModel[] = s.files.map((f, i) => {
+      const p = s.fileProgress(i);
+      return {
+        key: f.entry.id,
+        name: f.entry.name,
+        path: f.entry.path,
+        size: f.entry.size,
+        bytes: p.bytes,
+        state: p.done ? 'done' : p.active ? 'transferring' : 'waiting',
+      };
+    });
+    for (const p of s.preparing)
+      models.push({
+        key: 'prep:' + p.path,
+        name: p.name,
+        path: p.path,
+        size: p.size,
+        bytes: 0,
+        state: 'waiting',
+        note: `hashing ${Math.round((100 * p.done) / Math.max(1, p.size))}%`,
+      });
+    list.hidden = models.length === 0;
+    rows.update(models);
+  }
+}
+
+// ---------------------------------------------------------------- receiver
+function receiverPage(room: string) {
+  const render = () => doRender();
+  const kick = scheduler(render);
+  const err = errorBanner();
+  const quota = params.get('quota');
+  const storage = params.get('storage');
+  const r = new ReceiverSession(room, location.hash.replace(/^#/, ''), {
+    overrideUrl,
+    storage: storage === 'idb' || storage === 'opfs' ? storage : undefined,
+    quotaOverride: quota ? Number(quota) : undefined,
+    onChange: () => kick(),
+    onError: (code, message) => err.show(code, message),
+  });
+  window.__p2p = { role: 'receiver', stats: r.stats, session: r };
+  const peers = peerBadge();
+  const acceptBtn = h('button', {
+    type: 'button',
+    class: 'btn primary',
+    'data-testid': 'accept',
+    text: 'Download all',
+    hidden: true,
+  });
+  acceptBtn.addEventListener('click', () => void r.accept());
+  const saveAll = h('button', {
+    type: 'button',
+    class: 'btn',
+    'data-testid': 'save-all',
+    text: 'Save all as ZIP',
+    hidden: true,
+  });
+  saveAll.addEventListener('click', () => void saveZip());
+  const total = h('div', { class: 'total muted' });
+  const totalBar = h('div', { class: 'bar-fill' });
+  const totalSpeed = new Speedometer();
+  const status = h('p', { class: 'muted', text: 'Connecting to the sender…' });
+
+  const idx = (key: string) => r.manifest?.files.findIndex((f) => f.id === key) ?? -1;
+  const rows = new RowList((key) => ({
+    pause: () => r.pause(idx(key)),
+    resume: () => r.resume(idx(key)),
+    cancel: () => r.cancel(idx(key)),
+    save: () => void saveOne(idx(key), false),
+    saveAs: window.showSaveFilePicker ? () => void saveOne(idx(key), true) : undefined,
+  }));
+
+  async function saveOne(i: number, picker: boolean) {
+    const f = r.manifest?.files[i];
+    if (!f) return;
+    const blob = await r.getFile(i);
+    if (picker) await saveWithPicker(blob, f.name);
+    else download(blob, f.name);
+  }
+
+  async function saveZip() {
+    if (!r.manifest || !r.dl) return;
+    const entries = [];
+    for (const f of r.dl.files) {
+      if (f.state !== 'done') continue;
+      const e = r.manifest.files[f.index]!;
+      entries.push({ name: e.path, input: await r.getFile(f.index), size: e.size });
+    }
+    // client-zip streams the archive (ZIP64 past 4 GiB); the Blob it becomes is disk-backed
+    download(await downloadZip(entries).blob(), 'p2p-share.zip');
+  }
+
+  const head = h(
+    'section',
+    { class: 'card' },
+    h(
+      'div',
+      { class: 'recv-head' },
+      h('div', {}, h('h2', { text: 'Files for you' }), status),
+      h('div', { class: 'recv-actions' }, acceptBtn, saveAll),
+    ),
+    h('div', { class: 'bar big' }, totalBar),
+    h('div', { class: 'recv-foot' }, total, peers.el),
+  );
+  app.append(header('receive'), err.el, head, h('section', { class: 'card list' }, rows.el));
+
+  function doRender() {
+    setNode(r.sig?.nodeId);
+    peers.count.textContent = String(r.sig?.peers.size ?? 0);
+    peers.node.textContent = r.sig?.nodeId ? `· via ${r.sig.nodeId}` : '';
+    if (r.error && r.error.code !== 'peer-gone') status.textContent = '';
+    else if (!r.manifest) status.textContent = 'Connecting to the sender…';
+    else status.textContent = `${r.manifest.files.length} file(s) offered, end-to-end encrypted`;
+    if (!r.error) err.hide();
+    else err.show(r.error.code, r.error.message);
+    acceptBtn.hidden = !r.manifest || r.accepted;
+    const dl = r.dl;
+    const models: RowModel[] = [];
+    if (dl && r.manifest) {
+      for (const f of dl.files) {
+        const e = r.manifest.files[f.index]!;
+        models.push({
+          key: e.id,
+          name: e.name,
+          path: e.path,
+          size: e.size,
+          bytes: f.bytes,
+          state: f.state,
+          note: f.state === 'failed' ? f.error : undefined,
+        });
+      }
+      const t = dl.totals();
+      const sp = totalSpeed.sample(t.bytes);
+      totalBar.style.width = `${t.size ? ((100 * t.bytes) / t.size).toFixed(1) : r.allDone() && r.accepted ? 100 : 0}%`;
+      total.textContent = r.accepted
+        ? `${formatBytes(t.bytes)} of ${formatBytes(t.size)}${sp > 0 && t.bytes < t.size ? ` · ${formatBytes(sp)}/s · ${formatEta((t.size - t.bytes) / sp)} left` : ''}`
+        : `${formatBytes(r.manifest.files.reduce((a, f) => a + f.size, 0))} offered`;
+      saveAll.hidden = !(r.accepted && dl.files.some((f) => f.state === 'done'));
+    }
+    rows.update(models);
+  }
+  void r.start();
+}
+
+const m = location.pathname.match(/^\/r\/([A-Za-z0-9_-]{16,64})\/?$/);
+if (m) receiverPage(m[1]!);
+else senderPage();
