@@ -67,8 +67,7 @@ public final class SignalingVerticle extends VerticleBase {
   private void accept(ServerWebSocket socket) {
     PeerSession session = new PeerSession(socket, node.rooms(), node.metrics(), node.drainState());
     sessions.add(session);
-    socket.closeHandler(v -> sessions.remove(session));
-    session.start();
+    session.start(() -> sessions.remove(session));
   }
 
   /** Drain: every socket of this verticle is asked to reconnect elsewhere. */

@@ -1,7 +1,10 @@
 package p2pshare.signaling.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import p2pshare.signaling.Limits;
 import p2pshare.signaling.ops.SignalingMetrics;
@@ -36,6 +39,8 @@ public final class PeerSession implements PeerConnection {
   private volatile boolean detached;
   private volatile boolean movedAway;
   private long lastRateLimitError;
+  private Buffer message;
+  private boolean messageIsText;
 
   public PeerSession(
       ServerWebSocket socket, RoomService rooms, SignalingMetrics metrics, DrainState drain) {
@@ -46,14 +51,17 @@ public final class PeerSession implements PeerConnection {
     this.bucket = new TokenBucket(Limits.RATE_PER_SECOND, Limits.RATE_BURST, System.nanoTime());
   }
 
-  public void start() {
+  /** Starts handling the socket; {@code onClosed} runs once it has closed. */
+  public void start(Runnable onClosed) {
     metrics.connectionOpened();
     socket.setWriteQueueMaxSize(Limits.WRITE_QUEUE_MAX_BYTES);
-    socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(
-        b -> sendError(ErrorCode.BAD_MESSAGE, "binary frames are not part of the protocol", null));
+    socket.frameHandler(this::onFrame);
     socket.exceptionHandler(e -> {});
-    socket.closeHandler(v -> onClose());
+    socket.closeHandler(
+        v -> {
+          onClose();
+          onClosed.run();
+        });
   }
 
   /** Sent on drain: the client should ask the balancer again and resume elsewhere. */
@@ -69,14 +77,51 @@ public final class PeerSession implements PeerConnection {
     }
   }
 
-  private void onText(String text) {
+  /**
+   * Aggregates the fragments of one message ourselves, so the size limit is exact and invalid UTF-8
+   * is caught (close 1007) instead of being silently replaced.
+   */
+  private void onFrame(WebSocketFrame frame) {
     if (state == State.CLOSED) {
       return;
     }
-    if (utf8Length(text) > Limits.MAX_FRAME_BYTES) {
+    if (frame.isText() || frame.isBinary()) {
+      message = Buffer.buffer();
+      messageIsText = frame.isText();
+    } else if (!frame.isContinuation() || message == null) {
+      return; // ping, pong and close frames are handled by the WebSocket layer
+    }
+    message.appendBuffer(frame.binaryData());
+    if (message.length() > Limits.MAX_FRAME_BYTES) {
+      message = null;
       sendError(ErrorCode.TOO_LARGE, "frames are limited to 64 KiB", null);
       return;
     }
+    if (!frame.isFinal()) {
+      return;
+    }
+    Buffer complete = message;
+    message = null;
+    if (!messageIsText) {
+      sendError(ErrorCode.BAD_MESSAGE, "binary frames are not part of the protocol", null);
+      return;
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(java.nio.ByteBuffer.wrap(complete.getBytes()))
+              .toString();
+    } catch (CharacterCodingException e) {
+      state = State.CLOSED;
+      socket.close((short) 1007, "invalid UTF-8");
+      return;
+    }
+    onText(text);
+  }
+
+  private void onText(String text) {
     long now = System.nanoTime();
     if (!bucket.tryTake(now)) {
       if (now - lastRateLimitError > Limits.RATE_LIMIT_ERROR_INTERVAL_NANOS) {
@@ -210,13 +255,5 @@ public final class PeerSession implements PeerConnection {
       state = State.CLOSED;
       socket.close(code.closeCode(), code.wireName());
     }
-  }
-
-  private static int utf8Length(String text) {
-    // Cheap path: no frame of this many chars can pass the limit, whatever its encoding.
-    if (text.length() * 3L <= Limits.MAX_FRAME_BYTES) {
-      return text.length();
-    }
-    return text.getBytes(StandardCharsets.UTF_8).length;
   }
 }
