@@ -44,6 +44,8 @@ export interface DownloaderOptions {
   onChange?: (fileIndex: number) => void;
   /** a piece got verified (persist the bitfield) */
   onPiece?: (fileIndex: number) => void;
+  /** QoS: at most this many bytes per second requested (0/undefined: unlimited) */
+  maxBytesPerSec?: number;
 }
 
 export class Downloader {
@@ -54,6 +56,9 @@ export class Downloader {
   private nextReq = 1;
   private readonly window: number;
   private finishing = new Set<number>();
+  private budgetStart = 0;
+  private budgetBytes = 0;
+  private pumpTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly manifest: Manifest,
@@ -255,14 +260,37 @@ export class Downloader {
     return null;
   }
 
+  /** Rate limit: true (and a later pump scheduled) when the requested bytes are ahead of the rate. */
+  private overBudget(): boolean {
+    const rate = this.opts.maxBytesPerSec;
+    if (!rate) return false;
+    const now = Date.now();
+    if (now - this.budgetStart > 2000) {
+      this.budgetStart = now - 1;
+      this.budgetBytes = 0;
+    }
+    const allowed = ((now - this.budgetStart) / 1000) * rate + rate / 4;
+    if (this.budgetBytes < allowed) return false;
+    if (!this.pumpTimer) {
+      const wait = Math.max(10, ((this.budgetBytes - allowed) / rate) * 1000);
+      this.pumpTimer = setTimeout(() => {
+        this.pumpTimer = null;
+        this.pump();
+      }, wait);
+    }
+    return true;
+  }
+
   /** Keeps `window` piece requests in flight. */
   pump(): void {
     const link = this.link;
     if (!link || !link.open) return;
     while (this.pending.size < this.window) {
+      if (this.overBudget()) break;
       const next = this.pickNext();
       if (!next) break;
       const entry = this.manifest.files[next.f]!;
+      this.budgetBytes += pieceLength(entry.size, entry.pieceSize, next.p);
       const r = this.nextReq++;
       this.pending.set(r, {
         r,

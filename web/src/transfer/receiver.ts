@@ -30,6 +30,8 @@ export interface ReceiverOptions {
   overrideUrl?: string | null;
   storage?: 'opfs' | 'idb';
   quotaOverride?: number;
+  /** QoS / test hook: cap the download rate (bytes per second) */
+  maxBytesPerSec?: number;
   /** seconds without any sender before `peer-gone` shows */
   peerGoneAfterMs?: number;
   onChange?: () => void;
@@ -213,6 +215,7 @@ export class ReceiverSession {
         this.changed();
       },
       onPiece: () => this.scheduleSave(),
+      maxBytesPerSec: this.opts.maxBytesPerSec,
     });
     this.dl = dl;
     const wasAccepted = this.accepted;

@@ -212,3 +212,18 @@ describe('transfer engine', () => {
     expect(same(sink.data.get(manifest.files[0]!.id)!, datas[0]!)).toBe(true);
   });
 });
+
+describe('rate limit', () => {
+  it('caps the requested bytes per second', async () => {
+    const { seeds, manifest, keys } = await makeFiles([6 * PIECE_SIZE], true);
+    const dl = new Downloader(manifest, keys, new MemSink(manifest), newStats(), [], {
+      maxBytesPerSec: 8 * PIECE_SIZE,
+    });
+    wire(seeds, dl);
+    const t0 = Date.now();
+    dl.accept();
+    await until(() => dl.files[0]!.state === 'done');
+    // 6 MiB at 8 MiB/s with a 2 MiB burst: about half a second, not instant
+    expect(Date.now() - t0).toBeGreaterThan(300);
+  });
+});

@@ -5,6 +5,7 @@
  *   ?plain=1        (sender) no encryption and no hashing, to measure their cost
  *   ?storage=idb    (receiver) use the IndexedDB fallback instead of OPFS
  *   ?quota=<bytes>  (receiver) pretend this much space is free (tests the no-space message)
+ *   ?rate=<bytes/s> (receiver) cap the download rate
  */
 import './style.css';
 import { downloadZip } from 'client-zip';
@@ -264,6 +265,7 @@ function receiverPage(room: string) {
     overrideUrl,
     storage: storage === 'idb' || storage === 'opfs' ? storage : undefined,
     quotaOverride: quota ? Number(quota) : undefined,
+    maxBytesPerSec: params.get('rate') ? Number(params.get('rate')) : undefined,
     onChange: () => kick(),
     onError: (code, message) => err.show(code, message),
   });

@@ -1,0 +1,46 @@
+/**
+ * Headless Debian Chromium for the e2e tests (playwright-core; `npx playwright install` cannot
+ * work here). On a closed network Chromium gathers no ICE candidates unless the context has the
+ * camera and microphone permissions (then it also exposes host candidates instead of mDNS names).
+ */
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+  ...(process.env.E2E_EXTRA_ARGS ? process.env.E2E_EXTRA_ARGS.split(' ') : []),
+];
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function newContext(browser: Browser, base: string): Promise<BrowserContext> {
+  const ctx = await browser.newContext({
+    acceptDownloads: true,
+    viewport: { width: 1000, height: 800 },
+  });
+  await ctx.grantPermissions(['camera', 'microphone'], { origin: base });
+  return ctx;
+}
+
+/** Records every frame of every WebSocket the page opens (both directions). */
+export function captureFrames(page: Page, into: string[]): void {
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) =>
+      into.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')),
+    );
+    ws.on('framereceived', (f) =>
+      into.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')),
+    );
+  });
+}

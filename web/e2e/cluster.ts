@@ -1,0 +1,154 @@
+/**
+ * Starts a real local cluster for the e2e tests: the balancer and two signaling nodes from the
+ * jars built by `mvn -DskipTests package`, on free ports, with a random cluster name. Waits for
+ * /readyz; kill(id) simulates a node crash (SIGKILL); stop() ends everything.
+ * Env: SIGNALING_JAR, BALANCER_JAR override the jar paths; JAVA (default `java`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIR = resolve(here, '..');
+const ROOT = resolve(WEB_DIR, '..');
+export const SIGNALING_JAR =
+  process.env.SIGNALING_JAR ?? join(ROOT, 'signaling-node/target/signaling-node.jar');
+export const BALANCER_JAR =
+  process.env.BALANCER_JAR ?? join(ROOT, 'load-balancer/target/load-balancer.jar');
+export const OUT_DIR = join(WEB_DIR, 'e2e', '.out');
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface Proc {
+  id: string;
+  port: number;
+  url: string;
+  wsUrl?: string;
+  child: ChildProcess;
+}
+
+export interface Cluster {
+  name: string;
+  balancer: Proc;
+  nodes: Proc[];
+  base: string;
+  kill(id: string): void;
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, proc: ChildProcess, ms = 120_000): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (proc.exitCode !== null) throw new Error(`${url}: process exited with ${proc.exitCode}`);
+    try {
+      const r = await fetch(url + '/readyz');
+      if (r.status === 200) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready after ${ms} ms`);
+}
+
+export async function startCluster(
+  opts: { nodes?: number; env?: Record<string, string> } = {},
+): Promise<Cluster> {
+  for (const j of [SIGNALING_JAR, BALANCER_JAR])
+    if (!existsSync(j))
+      throw new Error(`missing ${j}: run "mvn -q -B -DskipTests package" at the repo root`);
+  mkdirSync(OUT_DIR, { recursive: true });
+  const name = 'e2e-' + randomBytes(6).toString('hex');
+  const n = opts.nodes ?? 2;
+  const httpPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
+  const hzPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
+  const members = hzPorts.map((p) => `127.0.0.1:${p}`).join(',');
+  const procs: Proc[] = [];
+
+  const launch = (jar: string, id: string, port: number, hz: number, wsUrl?: string): Proc => {
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      NODE_ID: id,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CLUSTER_NAME: name,
+      CLUSTER_HOST: '127.0.0.1',
+      CLUSTER_PORT: String(hz),
+      CLUSTER_MEMBERS: members,
+      ...(wsUrl ? { PUBLIC_URL: wsUrl } : {}),
+      ...opts.env,
+    };
+    const child = spawn(process.env.JAVA ?? 'java', ['-Xmx512m', '-jar', jar], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(join(OUT_DIR, `${name}-${id}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    const p: Proc = { id, port, url: `http://localhost:${port}`, wsUrl, child };
+    procs.push(p);
+    return p;
+  };
+
+  const nodes: Proc[] = [];
+  for (let i = 0; i < n; i++) {
+    const port = httpPorts[i + 1]!;
+    nodes.push(
+      launch(SIGNALING_JAR, `node-${i + 1}`, port, hzPorts[i + 1]!, `ws://localhost:${port}/ws`),
+    );
+  }
+  const balancer = launch(BALANCER_JAR, 'balancer', httpPorts[0]!, hzPorts[0]!);
+  const stop = async () => {
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((res) => {
+            if (p.child.exitCode !== null || p.child.signalCode !== null) return res();
+            p.child.once('exit', () => res());
+            p.child.kill('SIGKILL');
+          }),
+      ),
+    );
+  };
+  try {
+    await Promise.all(procs.map((p) => waitReady(p.url, p.child)));
+    // the balancer must see both nodes before it can place rooms on either
+    const t0 = Date.now();
+    for (;;) {
+      const r = (await (await fetch(`${balancer.url}/api/nodes`)).json()) as {
+        nodes: { id: string; state: string }[];
+      };
+      if (r.nodes.filter((x) => x.state === 'up').length >= n) break;
+      if (Date.now() - t0 > 60_000)
+        throw new Error('balancer never saw all nodes: ' + JSON.stringify(r));
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    name,
+    balancer,
+    nodes,
+    base: balancer.url,
+    kill(id: string) {
+      procs.find((p) => p.id === id)?.child.kill('SIGKILL');
+    },
+    stop,
+  };
+}

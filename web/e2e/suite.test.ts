@@ -1,0 +1,435 @@
+/**
+ * End-to-end: real balancer + two signaling nodes (from the Maven-built jars), headless Debian
+ * Chromium, sender and receiver in separate browser contexts on DIFFERENT nodes (the receiver's
+ * page is pointed at the other node with the ?node= debug hook).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { captureFrames, launch, newContext } from './browser.js';
+import { type Cluster, startCluster, WEB_DIR } from './cluster.js';
+import {
+  bodyNode,
+  offer,
+  otherNodeUrl,
+  poll,
+  rows,
+  saveAndHash,
+  sha256File,
+  stats,
+  waitAllDone,
+  withQuery,
+  writeRandomFile,
+  writeText,
+} from './helpers.js';
+
+const MiB = 1024 * 1024;
+const BIG = Number(process.env.E2E_BIG_MIB ?? 200) * MiB;
+const SECRET_TEXT = 'TOP-SECRET-CONTENT-' + Math.random().toString(36).slice(2);
+
+let cluster: Cluster;
+let browser: Browser;
+let dir: string;
+const contexts: BrowserContext[] = [];
+const hashes = new Map<string, string>();
+
+async function page(): Promise<Page> {
+  const ctx = await newContext(browser, cluster.base);
+  contexts.push(ctx);
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  return p;
+}
+
+async function closeAll() {
+  while (contexts.length)
+    await contexts
+      .pop()!
+      .close()
+      .catch(() => {});
+}
+
+/** Sender offers `files`; a receiver on the other node opens the link. */
+async function pair(
+  files: string[] | string,
+  opts: { input?: string; recvQuery?: string; senderQuery?: string; frames?: string[] } = {},
+) {
+  const sender = await page();
+  if (opts.frames) captureFrames(sender, opts.frames);
+  const link = await offer(sender, cluster.base, files, opts.input, opts.senderQuery ?? '');
+  const senderNode = await bodyNode(sender);
+  const other = await otherNodeUrl(cluster.base, senderNode);
+  const receiver = await page();
+  if (opts.frames) captureFrames(receiver, opts.frames);
+  const q = `node=${encodeURIComponent(other.url)}${opts.recvQuery ? '&' + opts.recvQuery : ''}`;
+  await receiver.goto(withQuery(link, q));
+  const recvNode = await bodyNode(receiver);
+  assert.notEqual(recvNode, senderNode, 'sender and receiver must sit on different nodes');
+  return { sender, receiver, link, senderNode, recvNode: other };
+}
+
+async function accept(p: Page) {
+  await p.getByTestId('accept').click({ timeout: 60_000 });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'p2p-e2e-'));
+  writeRandomFile(join(dir, 'big.bin'), BIG);
+  writeText(join(dir, 'empty.txt'), '');
+  writeText(join(dir, 'secret-notes.txt'), SECRET_TEXT.repeat(100));
+  writeRandomFile(join(dir, 'medium.bin'), 48 * MiB);
+  writeText(join(dir, 'album', 'cover.txt'), 'cover ' + SECRET_TEXT);
+  writeRandomFile(join(dir, 'album', 'disc1', 'track01.bin'), 3 * MiB + 17);
+  writeText(join(dir, 'album', 'disc1', 'deep', 'lyrics.txt'), 'la la la');
+  for (const f of [
+    'big.bin',
+    'empty.txt',
+    'secret-notes.txt',
+    'medium.bin',
+    'album/cover.txt',
+    'album/disc1/track01.bin',
+    'album/disc1/deep/lyrics.txt',
+  ])
+    hashes.set(f, await sha256File(join(dir, f)));
+  cluster = await startCluster();
+  browser = await launch();
+});
+
+after(async () => {
+  await closeAll();
+  await browser?.close().catch(() => {});
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('p2p-share e2e', { concurrency: false }, () => {
+  const timing: Record<string, number> = {};
+
+  test(
+    '(1) three files incl. 200 MiB and an empty one arrive intact; signaling never sees names or bytes',
+    { timeout: 600_000 },
+    async () => {
+      const frames: string[] = [];
+      const files = ['big.bin', 'empty.txt', 'secret-notes.txt'].map((f) => join(dir, f));
+      const { sender, receiver } = await pair(files, { frames });
+      await poll(
+        () => rows(receiver),
+        (r) => r.length === 3,
+        60_000,
+        'offered rows',
+      );
+      const offered = await rows(receiver);
+      assert.deepEqual(
+        offered.map((r) => [r.name, r.size]).sort(),
+        [
+          ['big.bin', BIG],
+          ['empty.txt', 0],
+          ['secret-notes.txt', SECRET_TEXT.length * 100],
+        ].sort(),
+      );
+      assert.equal(await receiver.getByTestId('peer-count').textContent(), '1');
+      await poll(
+        () => sender.getByTestId('peer-count').textContent(),
+        (v) => v === '1',
+        30_000,
+        'sender peer count',
+      );
+      const t0 = Date.now();
+      await accept(receiver);
+      await waitAllDone(receiver, 3);
+      const secs = (Date.now() - t0) / 1000;
+      timing.encrypted = BIG / MiB / secs;
+      console.log(
+        `# throughput encrypted+hashed: ${(BIG / MiB).toFixed(0)} MiB in ${secs.toFixed(2)} s = ${timing.encrypted.toFixed(1)} MiB/s (all three files)`,
+      );
+      for (const f of ['big.bin', 'empty.txt', 'secret-notes.txt']) {
+        const { sha, name } = await saveAndHash(receiver, f);
+        assert.equal(name, f);
+        assert.equal(sha, hashes.get(f), `${f} SHA-256`);
+      }
+      // the sender's rows reach done too (receiver reports progress over the data channel)
+      await poll(
+        () => rows(sender),
+        (r) => r.length === 3 && r.every((x) => x.state === 'done' && x.bytes === x.size),
+        30_000,
+        'sender rows done',
+      );
+      await sender.screenshot({ path: join(WEB_DIR, 'screenshot.png'), fullPage: true });
+      await receiver.screenshot({
+        path: join(WEB_DIR, 'e2e', '.out', 'receiver.png'),
+        fullPage: true,
+      });
+      // zero knowledge: no file name and no file content in any signaling frame
+      assert.ok(frames.length > 5, 'frames were captured');
+      const all = frames.join('\n');
+      for (const needle of ['big.bin', 'empty.txt', 'secret-notes', SECRET_TEXT, 'TOP-SECRET'])
+        assert.ok(!all.includes(needle), `signaling carried "${needle}"`);
+      await closeAll();
+    },
+  );
+
+  test(
+    '(5b) throughput without encryption and hashing (debug switch ?plain=1), same run',
+    { timeout: 600_000 },
+    async () => {
+      const { receiver } = await pair([join(dir, 'big.bin')], { senderQuery: '?plain=1' });
+      await poll(
+        () => rows(receiver),
+        (r) => r.length === 1,
+        60_000,
+        'offered rows',
+      );
+      const t0 = Date.now();
+      await accept(receiver);
+      await waitAllDone(receiver, 1);
+      const secs = (Date.now() - t0) / 1000;
+      timing.plain = BIG / MiB / secs;
+      console.log(
+        `# throughput plain (no crypto, no hashing): ${(BIG / MiB).toFixed(0)} MiB in ${secs.toFixed(2)} s = ${timing.plain.toFixed(1)} MiB/s`,
+      );
+      const { sha } = await saveAndHash(receiver, 'big.bin');
+      assert.equal(sha, hashes.get('big.bin'));
+      await closeAll();
+    },
+  );
+
+  test('(2) a folder with nested subfolders keeps its paths', { timeout: 300_000 }, async () => {
+    const { receiver } = await pair(join(dir, 'album'), { input: 'folder-input' });
+    await poll(
+      () => rows(receiver),
+      (r) => r.length === 3,
+      60_000,
+      'offered rows',
+    );
+    const paths = (await rows(receiver)).map((r) => r.path).sort();
+    assert.deepEqual(paths, [
+      'album/cover.txt',
+      'album/disc1/deep/lyrics.txt',
+      'album/disc1/track01.bin',
+    ]);
+    await accept(receiver);
+    await waitAllDone(receiver, 3);
+    for (const p of paths) assert.equal((await saveAndHash(receiver, p)).sha, hashes.get(p), p);
+    const [zip] = await Promise.all([
+      receiver.waitForEvent('download'),
+      receiver.getByTestId('save-all').click(),
+    ]);
+    assert.match(zip.suggestedFilename(), /\.zip$/);
+    const { execFileSync } = await import('node:child_process');
+    const listing = execFileSync('python3', [
+      '-c',
+      'import sys,zipfile; print("\\n".join(sorted(zipfile.ZipFile(sys.argv[1]).namelist())))',
+      await zip.path(),
+    ])
+      .toString()
+      .trim()
+      .split('\n');
+    assert.deepEqual(listing, paths);
+    await closeAll();
+  });
+
+  test('(3) pause then resume', { timeout: 300_000 }, async () => {
+    const { receiver } = await pair([join(dir, 'medium.bin')], { recvQuery: `rate=${8 * MiB}` });
+    await poll(
+      () => rows(receiver),
+      (r) => r.length === 1,
+      60_000,
+      'offered rows',
+    );
+    await accept(receiver);
+    await poll(
+      () => rows(receiver),
+      (r) => r[0]!.bytes > 4 * MiB,
+      60_000,
+      'some progress',
+    );
+    await receiver.getByTestId('pause').click();
+    await poll(
+      () => rows(receiver),
+      (r) => r[0]!.state === 'paused',
+      10_000,
+      'paused',
+    );
+    await new Promise((r) => setTimeout(r, 1000)); // in-flight pieces land
+    const b1 = (await rows(receiver))[0]!.bytes;
+    await new Promise((r) => setTimeout(r, 1500));
+    const b2 = (await rows(receiver))[0]!.bytes;
+    assert.equal(b2, b1, 'no progress while paused');
+    assert.ok(b1 < 48 * MiB);
+    await receiver.getByTestId('resume').click();
+    await waitAllDone(receiver, 1);
+    assert.equal((await saveAndHash(receiver, 'medium.bin')).sha, hashes.get('medium.bin'));
+    await closeAll();
+  });
+
+  test(
+    '(4) receiver reload at about half, then completes with far fewer bytes sent again',
+    { timeout: 300_000 },
+    async () => {
+      const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
+        recvQuery: `rate=${12 * MiB}`,
+      });
+      await poll(
+        () => rows(receiver),
+        (r) => r.length === 1,
+        60_000,
+        'offered rows',
+      );
+      await accept(receiver);
+      await poll(
+        () => rows(receiver),
+        (r) => r[0]!.bytes >= 20 * MiB,
+        60_000,
+        'half',
+      );
+      const sentBefore = (await stats(sender)).bytesSent!;
+      await receiver.reload();
+      await waitAllDone(receiver, 1);
+      const after = await stats(receiver);
+      const sentAfter = (await stats(sender)).bytesSent! - sentBefore;
+      console.log(
+        `# reload: receiver got ${(after.bytesReceived! / MiB).toFixed(1)} MiB after reload; sender sent ${(sentAfter / MiB).toFixed(1)} MiB after`,
+      );
+      assert.ok(
+        after.bytesReceived! < 0.7 * 48 * MiB,
+        `received after reload ${after.bytesReceived}`,
+      );
+      assert.ok(sentAfter < 0.75 * 48 * MiB, `sent after reload ${sentAfter}`);
+      assert.equal((await saveAndHash(receiver, 'medium.bin')).sha, hashes.get('medium.bin'));
+      await closeAll();
+    },
+  );
+
+  test(
+    '(5) a piece corrupted in flight is fetched again, only that piece',
+    { timeout: 300_000 },
+    async () => {
+      const { sender, receiver } = await pair([join(dir, 'album', 'disc1', 'track01.bin')]);
+      await poll(
+        () => rows(receiver),
+        (r) => r.length === 1,
+        60_000,
+        'offered rows',
+      );
+      await receiver.evaluate(() => {
+        (
+          window as unknown as { __p2p: { stats: { corruptNextBlocks: number } } }
+        ).__p2p.stats.corruptNextBlocks = 1;
+      });
+      await accept(receiver);
+      await waitAllDone(receiver, 1);
+      const s = await stats(receiver);
+      assert.equal(s.piecesFailed, 1);
+      const sent = (await stats(sender)).bytesSent!;
+      assert.equal(sent, 3 * MiB + 17 + MiB, 'exactly one piece sent twice');
+      assert.equal(
+        (await saveAndHash(receiver, 'track01.bin')).sha,
+        hashes.get('album/disc1/track01.bin'),
+      );
+      await closeAll();
+    },
+  );
+
+  test('(6) a wrong key gives the clear error', { timeout: 120_000 }, async () => {
+    const sender = await page();
+    const link = await offer(sender, cluster.base, [join(dir, 'secret-notes.txt')]);
+    const [a, key] = link.split('#');
+    const wrong = key!.slice(0, -4) + (key!.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    const receiver = await page();
+    await receiver.goto(`${a}#${wrong}`);
+    const err = receiver.getByTestId('error');
+    await err.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await err.getAttribute('data-code'), 'wrong-key');
+    assert.match((await err.textContent()) ?? '', /key/i);
+    assert.equal((await rows(receiver)).length, 0, 'no garbage rows');
+    const noKey = await page();
+    await noKey.goto(a!);
+    await noKey.getByTestId('error').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await noKey.getByTestId('error').getAttribute('data-code'), 'wrong-key');
+    await closeAll();
+  });
+
+  test('(7) one sender, two receivers at once', { timeout: 300_000 }, async () => {
+    const { sender, receiver: r1, link } = await pair([join(dir, 'medium.bin')]);
+    const r2 = await page();
+    await r2.goto(link); // through the balancer's node (the sender's)
+    await Promise.all(
+      [r1, r2].map((r) =>
+        poll(
+          () => rows(r),
+          (x) => x.length === 1,
+          60_000,
+          'rows',
+        ),
+      ),
+    );
+    await poll(
+      () => sender.getByTestId('peer-count').textContent(),
+      (v) => v === '2',
+      30_000,
+      'two peers',
+    );
+    await Promise.all([accept(r1), accept(r2)]);
+    await Promise.all([waitAllDone(r1, 1), waitAllDone(r2, 1)]);
+    for (const r of [r1, r2])
+      assert.equal((await saveAndHash(r, 'medium.bin')).sha, hashes.get('medium.bin'));
+    await closeAll();
+  });
+
+  test(
+    '(8) the sender’s node is killed mid-transfer: the transfer completes; a new receiver joins via the other node',
+    { timeout: 300_000 },
+    async () => {
+      const { sender, receiver, link, senderNode, recvNode } = await pair(
+        [join(dir, 'medium.bin')],
+        { recvQuery: `rate=${8 * MiB}` },
+      );
+      await poll(
+        () => rows(receiver),
+        (r) => r.length === 1,
+        60_000,
+        'offered rows',
+      );
+      await accept(receiver);
+      await poll(
+        () => rows(receiver),
+        (r) => r[0]!.bytes > 8 * MiB,
+        60_000,
+        'some progress',
+      );
+      cluster.kill(senderNode);
+      await waitAllDone(receiver, 1);
+      assert.equal((await saveAndHash(receiver, 'medium.bin')).sha, hashes.get('medium.bin'));
+      // the sender finds its room again through the balancer, on the surviving node
+      await poll(
+        () => sender.evaluate(() => document.body.getAttribute('data-node')),
+        (v) => v === recvNode.id,
+        90_000,
+        'sender rejoined on the other node',
+      );
+      const late = await page();
+      await late.goto(link);
+      assert.equal(await bodyNode(late), recvNode.id);
+      await poll(
+        () => rows(late),
+        (r) => r.length === 1,
+        90_000,
+        'late receiver sees the offer',
+      );
+      await accept(late);
+      await waitAllDone(late, 1);
+      assert.equal((await saveAndHash(late, 'medium.bin')).sha, hashes.get('medium.bin'));
+      await closeAll();
+    },
+  );
+
+  after(() => {
+    if (timing.encrypted && timing.plain)
+      console.log(
+        `# MiB/s for ${(BIG / MiB).toFixed(0)} MiB: encrypted+hashed ${timing.encrypted.toFixed(1)}, plain ${timing.plain.toFixed(1)}`,
+      );
+  });
+});
