@@ -27,8 +27,12 @@ public final class RoomMembers {
     }
   }
 
-  /** What a join saw: whether the room was full, and the other members at that moment. */
-  public record JoinResult(boolean full, Members others) implements Serializable {}
+  /**
+   * What a join saw: whether the room was full, whether the peer was a member already (a move, not
+   * a join), and the other members at that moment.
+   */
+  public record JoinResult(boolean full, boolean wasMember, Members others)
+      implements Serializable {}
 
   /** Adds a peer (or moves it to another node) unless the room is full. */
   public record Join(String peerId, Member member, int maxPeers)
@@ -38,12 +42,13 @@ public final class RoomMembers {
       Members members = entry.getValue() == null ? new Members() : entry.getValue();
       Members others = new Members(members);
       others.remove(peerId);
-      if (!members.containsKey(peerId) && members.size() >= maxPeers) {
-        return new JoinResult(true, others);
+      boolean wasMember = members.containsKey(peerId);
+      if (!wasMember && members.size() >= maxPeers) {
+        return new JoinResult(true, false, others);
       }
       members.put(peerId, member);
       entry.setValue(members);
-      return new JoinResult(false, others);
+      return new JoinResult(false, wasMember, others);
     }
   }
 

@@ -239,7 +239,6 @@ public final class RoomService {
     String token = Ids.randomId();
     String tokenHash = Ids.sha256Hex(token);
     peer.tokenHash(tokenHash);
-    boolean wasOrphan = record.orphaned();
     return membership
         .putPeer(peerId, record.movedTo(nodeId(), tokenHash))
         .compose(
@@ -266,7 +265,8 @@ public final class RoomService {
               }
               local.addToView(peer, nodesOf(result.others()), nodeId());
               Future<Void> told;
-              if (wasOrphan) {
+              // Not in the room index any more (its node died): the others saw peer-left.
+              if (!result.wasMember()) {
                 told = router.announceJoined(join.room(), peerId, record.meta(), result.others());
               } else {
                 told = router.announceMoved(join.room(), peerId, record.nodeId(), result.others());
