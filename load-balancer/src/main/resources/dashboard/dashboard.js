@@ -112,7 +112,8 @@
             stroke: colorOf(id),
             width: 2,
             spanGaps: false,
-            value: (u, v) => m.fmt(v),
+            // without a cursor over the chart, the legend shows each node's latest value
+            value: (u, v, sidx, idx) => m.fmt(idx == null ? latest(u.data[sidx]) : v),
           })),
         ),
       };
@@ -120,6 +121,11 @@
       charts.push({ metric: m, plot, wrap });
     }
     return ids;
+  }
+
+  function latest(values) {
+    for (let i = values.length - 1; i >= 0; i--) if (values[i] != null) return values[i];
+    return null;
   }
 
   function dataFor(m, ids) {
@@ -139,7 +145,7 @@
     return td;
   }
 
-  function updateTable(nodes) {
+  function updateTable(nodes, serverNowMs) {
     const now = Date.now() / 1000;
     const liveIds = new Set(nodes.map((n) => n.id));
     const rows = [...lastSeen.values()].sort((a, b) => a.node.id.localeCompare(b.node.id));
@@ -174,7 +180,8 @@
       cell(tr, fmtNum(n.eventLoopLagMs, 1) + " ms", "num");
       cell(tr, fmtBytes(n.heapUsedBytes) + " / " + fmtBytes(n.heapMaxBytes) + " MiB", "num");
       cell(tr, n.cpu == null ? "–" : Math.round(n.cpu * 100) + " %", "num");
-      const age = gone ? Math.round(now - at) : Math.max(0, Math.round((Date.now() - n.lastSeen) / 1000));
+      // ages of live nodes use the balancer's clock (Date header): the browser's may be off
+      const age = gone ? Math.round(now - at) : Math.max(0, Math.round((serverNowMs - n.lastSeen) / 1000));
       cell(tr, age + " s ago", "num");
       tbody.appendChild(tr);
     }
@@ -206,9 +213,10 @@
       if (!res.ok) throw new Error("HTTP " + res.status);
       const body = await res.json();
       const nodes = Array.isArray(body.nodes) ? body.nodes : [];
+      const serverNowMs = Date.parse(res.headers.get("date") || "") || Date.now();
       record(nodes);
       updateTotals(nodes);
-      updateTable(nodes);
+      updateTable(nodes, serverNowMs);
       updateCharts();
       setStatus(true, "live · " + new Date().toLocaleTimeString());
     } catch (e) {

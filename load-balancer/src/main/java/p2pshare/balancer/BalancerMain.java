@@ -2,6 +2,8 @@ package p2pshare.balancer;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ConfigException;
@@ -32,35 +34,53 @@ public final class BalancerMain {
     EnvConfig env;
     try {
       env = readConfig(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("balancer: " + e.getMessage());
+      System.exit(EXIT_BAD_CONFIG);
+      return;
+    }
+    // Signals are handled from the start: a SIGTERM while joining still ends with exit 0.
+    AtomicReference<Balancer> started = new AtomicReference<>();
+    onSignals(() -> drainThenExit(started.get()));
+    try {
       Balancer.start(env)
-          .onSuccess(BalancerMain::onSignalsDrain)
+          .onSuccess(started::set)
           .onFailure(
               e -> {
                 System.err.println("balancer: start failed: " + e);
                 System.exit(EXIT_START_FAILED);
               });
     } catch (ConfigException e) {
+      // e.g. an unresolvable CLUSTER_HOST, found while building the Hazelcast config
       System.err.println("balancer: " + e.getMessage());
       System.exit(EXIT_BAD_CONFIG);
     }
   }
 
-  /**
-   * The balancer's settings from an environment; throws {@link ConfigException} naming a bad
-   * variable.
-   */
+  /** The balancer's settings; throws {@link ConfigException} naming a bad variable. */
   static EnvConfig readConfig(Map<String, String> environment) {
     return EnvConfig.from(environment, Role.BALANCER);
   }
 
-  private static void onSignalsDrain(Balancer balancer) {
-    Runnable drainThenExit = () -> drainThenExit(balancer);
+  private static void onSignals(Runnable drainThenExit) {
+    AtomicBoolean once = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), sig -> new Thread(drainThenExit, "balancer-drain").start());
+      Signal.handle(
+          new Signal(name),
+          sig -> {
+            if (once.compareAndSet(false, true)) {
+              new Thread(drainThenExit, "balancer-drain").start();
+            }
+          });
     }
   }
 
+  /** Readiness 503, a grace period, leave the cluster, exit 0; before start-up: exit 0 at once. */
   private static void drainThenExit(Balancer balancer) {
+    if (balancer == null) {
+      System.exit(0);
+      return;
+    }
     balancer.drain();
     try {
       Thread.sleep(DRAIN_GRACE_MS);

@@ -6,6 +6,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ public final class HttpApi {
 
   private static final String JSON = "application/json";
   private static final String HTML = "text/html; charset=utf-8";
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
   /** Hashed static assets may be cached; pages and API answers are not. */
   static final long STATIC_MAX_AGE_S = 3_600;
@@ -111,6 +115,8 @@ public final class HttpApi {
             live -> {
               JsonArray list = new JsonArray();
               live.forEach(n -> list.add(n.toPublicJson()));
+              // the dashboard ages lastSeen by this clock rather than the browser's
+              ctx.response().putHeader("date", HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
               json(ctx, 200, new JsonObject().put("nodes", list));
             })
         .onFailure(e -> fail(ctx, e));
