@@ -39,9 +39,18 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       if (handles.has(req.name)) return true;
       const d = await dirFor(req.dir);
       const fh = await d.getFileHandle(req.name.split('/').pop()!, { create: true });
-      const h = await (
-        fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
-      ).createSyncAccessHandle();
+      // after a reload the previous page's worker may still hold the lock for a moment
+      let h: SyncHandle | null = null;
+      for (let attempt = 0; !h; attempt++) {
+        try {
+          h = await (
+            fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
+          ).createSyncAccessHandle();
+        } catch (e) {
+          if (attempt >= 50) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       if (h.getSize() !== req.size) h.truncate(req.size);
       handles.set(req.name, h);
       return true;

@@ -176,7 +176,11 @@ export class ReceiverSession {
         if (e instanceof WrongKeyError) this.fail('wrong-key', e.message);
         return;
       }
-      await this.useManifest(manifest);
+      try {
+        await this.useManifest(manifest);
+      } catch {
+        return;
+      }
       if (!this.active) this.pickSeeder(id);
     }
   }
@@ -208,7 +212,12 @@ export class ReceiverSession {
       const b = this.savedHave[f.id];
       return b ? new Bitfield(f.pieces.length, b) : undefined;
     });
-    this.store = await createFileStore(this.room, m, this.opts.storage);
+    try {
+      this.store = await createFileStore(this.room, m, this.opts.storage);
+    } catch (e) {
+      this.fail('storage', `Cannot store the files in this browser: ${String(e)}`);
+      throw e;
+    }
     const dl = new Downloader(m, keys, this.store, this.stats, have, {
       onChange: (i) => {
         this.report(i);

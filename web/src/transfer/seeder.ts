@@ -16,6 +16,12 @@ export interface SeedFile {
   key: CryptoKey | null;
 }
 
+type GetReq = Extract<ControlMessage, { t: 'get' }>;
+interface Frame {
+  len: number;
+  buf: ArrayBuffer;
+}
+
 export const HIGH_WATER = 8 * 1024 * 1024;
 
 export interface SeedProgress {
@@ -26,7 +32,7 @@ export interface SeedProgress {
 }
 
 export class SeedSession {
-  private queue: Extract<ControlMessage, { t: 'get' }>[] = [];
+  private queue: GetReq[] = [];
   private running = false;
   private closed = false;
   readonly progress: SeedProgress = { reported: new Map(), sent: new Map() };
@@ -64,25 +70,31 @@ export class SeedSession {
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // read + encrypt the next piece while the current one drains into the channel
+    let ahead: { req: GetReq; frames: Promise<Frame[] | null> } | null = null;
     try {
       while (!this.closed && this.queue.length > 0 && this.link.open) {
         const req = this.queue.shift()!;
-        await this.servePiece(req);
+        const frames: Promise<Frame[] | null> =
+          ahead && ahead.req === req ? ahead.frames : this.prepare(req);
+        const following = this.queue[0];
+        ahead = following ? { req: following, frames: this.prepare(following) } : null;
+        await this.sendFrames(req, await frames);
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async servePiece(req: { r: number; f: number; p: number }): Promise<void> {
+  private async prepare(req: GetReq): Promise<Frame[] | null> {
     const file = this.files()[req.f];
-    if (!file || req.p >= pieceCount(file.entry.size, file.entry.pieceSize)) return;
+    if (!file || req.p >= pieceCount(file.entry.size, file.entry.pieceSize)) return null;
     const { entry } = file;
     const start = req.p * entry.pieceSize;
     const spans = blocksOfPiece(entry.size, entry.pieceSize, entry.blockSize, req.p);
     const end = start + spans.reduce((a, s) => a + s.length, 0);
     const piece = new Uint8Array(await file.blob.slice(start, end).arrayBuffer());
-    const frames = await Promise.all(
+    return Promise.all(
       spans.map(async (s) => {
         const plain = piece.subarray(s.offset - start, s.offset - start + s.length);
         const payload = file.key
@@ -94,6 +106,10 @@ export class SeedSession {
         };
       }),
     );
+  }
+
+  private async sendFrames(req: GetReq, frames: Frame[] | null): Promise<void> {
+    if (!frames) return;
     for (const fr of frames) {
       if (this.closed || !this.link.open) return;
       if (this.link.bufferedAmount > HIGH_WATER) await this.link.drained();

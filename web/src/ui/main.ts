@@ -333,7 +333,8 @@ function receiverPage(room: string) {
     h('div', { class: 'bar big' }, totalBar),
     h('div', { class: 'recv-foot' }, total, peers.el),
   );
-  app.append(header('receive'), err.el, head, h('section', { class: 'card list' }, rows.el));
+  const listCard = h('section', { class: 'card list', hidden: true }, rows.el);
+  app.append(header('receive'), err.el, head, listCard);
 
   function doRender() {
     setNode(r.sig?.nodeId);
@@ -368,6 +369,7 @@ function receiverPage(room: string) {
         : `${formatBytes(r.manifest.files.reduce((a, f) => a + f.size, 0))} offered`;
       saveAll.hidden = !(r.accepted && dl.files.some((f) => f.state === 'done'));
     }
+    listCard.hidden = models.length === 0;
     rows.update(models);
   }
   void r.start();
