@@ -155,6 +155,34 @@ make_node() {
   tar -C "$d" -c . | docker import - "$tag" >/dev/null
 }
 
+trust_machine_cas() {
+  # Where this machine reaches the registries through a TLS proxy with its own CA (local CAs in
+  # /usr/local/share/ca-certificates), the build stage must trust it too, for Maven and npm. Add
+  # them in a thin layer over BUILD_IMAGE, tagged by their hash so a new CA makes a new layer.
+  local dir="${EXTRA_CA_DIR:-/usr/local/share/ca-certificates}"
+  compgen -G "$dir/*.crt" >/dev/null || return 0
+  local sum tag ctx="$WORK/ca"
+  sum="$(cat "$dir"/*.crt | sha256sum | cut -c1-12)"
+  tag="p2pshare-local/build-ca:$sum"
+  if ! have_image "$tag"; then
+    log "adding this machine's CAs ($dir) to $BUILD_IMAGE as $tag"
+    mkdir -p "$ctx" && cp "$dir"/*.crt "$ctx/"
+    cat > "$ctx/Dockerfile" <<DF
+FROM $BUILD_IMAGE
+USER root
+COPY *.crt /usr/local/share/ca-certificates/
+RUN update-ca-certificates >/dev/null \\
+ && for f in /usr/local/share/ca-certificates/*.crt; do \\
+      keytool -importcert -noprompt -cacerts -storepass changeit -alias "extra-\$(basename "\$f")" -file "\$f" >/dev/null 2>&1 || true; \\
+    done
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+DF
+    docker build -q --network host -t "$tag" "$ctx" >/dev/null || die "building $tag failed"
+  fi
+  BUILD_IMAGE="$tag"
+  log "BUILD_IMAGE=$BUILD_IMAGE (with this machine's CAs)"
+}
+
 choose_bases() {
   # A base image set by the caller wins; then the public default if it is here; else a substitute.
   pick() { # VAR default substitute-function substitute-tag
@@ -171,6 +199,7 @@ choose_bases() {
   mk_coturn() { make_from_debian p2pshare-local/coturn:bookworm "coturn" 'ENTRYPOINT ["turnserver"]'; }
   mk_prom() { make_from_debian p2pshare-local/prometheus:bookworm "prometheus" 'ENTRYPOINT ["/usr/bin/prometheus"]'; }
   pick BUILD_IMAGE maven:3.9-eclipse-temurin-17 mk_build p2pshare-local/build:17
+  trust_machine_cas
   pick NODE_IMAGE node:20-bookworm-slim make_node p2pshare-local/node:20
   pick RUNTIME_IMAGE eclipse-temurin:17-jre mk_runtime p2pshare-local/jre:17
   pick COTURN_IMAGE coturn/coturn:4.6.3 mk_coturn p2pshare-local/coturn:bookworm
@@ -280,22 +309,41 @@ function parse(buf) {
   }
   return out;
 }
-function exchange(port, msg) {
-  return new Promise((res, rej) => {
-    const s = dgram.createSocket("udp4");
-    const t = setTimeout(() => { s.close(); rej(new Error("no TURN answer")); }, 3000);
-    s.on("message", (m) => { clearTimeout(t); s.close(); res(parse(m)); });
-    s.send(msg, port, "127.0.0.1");
-  });
+// One UDP socket (one 5-tuple) for the whole exchange: coturn binds the nonce to it.
+function turnSocket(port) {
+  const sock = dgram.createSocket("udp4");
+  const queue = [], waiting = [];
+  sock.on("message", (m) => (waiting.length ? waiting.shift()(m) : queue.push(m)));
+  return {
+    ask(msg) {
+      return new Promise((res, rej) => {
+        const t = setTimeout(() => rej(new Error("no TURN answer")), 3000);
+        const take = (m) => { clearTimeout(t); res(parse(m)); };
+        if (queue.length) take(queue.shift()); else waiting.push(take);
+        sock.send(msg, port, "127.0.0.1");
+      });
+    },
+    close() { sock.close(); },
+  };
 }
 async function turnAllocate(port, username, password) {
-  const transport = attr(0x0019, Buffer.from([17, 0, 0, 0]));
-  const first = await exchange(port, stun(0x0003, [transport]));
-  if (first.type !== 0x0113) throw new Error(`expected 401 challenge, got type 0x${first.type.toString(16)}`);
-  const realm = first.attrs[0x0014], nonce = first.attrs[0x0015];
-  const key = crypto.createHash("md5").update(`${username}:${realm.toString()}:${password}`).digest();
-  const second = await exchange(port, stun(0x0003, [transport, attr(0x0006, Buffer.from(username)), attr(0x0014, realm), attr(0x0015, nonce)], key));
-  return second.type; // 0x0103 success, 0x0113 error
+  const s = turnSocket(port);
+  try {
+    const transport = attr(0x0019, Buffer.from([17, 0, 0, 0]));
+    const first = await s.ask(stun(0x0003, [transport]));
+    if (first.type !== 0x0113) throw new Error(`expected 401 challenge, got type 0x${first.type.toString(16)}`);
+    const realm = first.attrs[0x0014], nonce = first.attrs[0x0015];
+    const key = crypto.createHash("md5").update(`${username}:${realm.toString()}:${password}`).digest();
+    const second = await s.ask(stun(0x0003, [transport, attr(0x0006, Buffer.from(username)), attr(0x0014, realm), attr(0x0015, nonce)], key));
+    if (second.type === 0x0103) {
+      // release the allocation again (Refresh with LIFETIME 0)
+      const lifetime = Buffer.alloc(4);
+      await s.ask(stun(0x0004, [attr(0x000d, lifetime), attr(0x0006, Buffer.from(username)), attr(0x0014, realm), attr(0x0015, nonce)], key)).catch(() => {});
+    }
+    return second.type; // 0x0103 success, 0x0113 error
+  } finally {
+    s.close();
+  }
 }
 
 // --- the run
