@@ -32,6 +32,17 @@ public final class WsClient implements AutoCloseable {
                 socket.closeStatusCode() == null ? (short) -1 : socket.closeStatusCode()));
   }
 
+  /** Connects to a node URL as the balancer hands it out, e.g. ws://localhost:8082/ws. */
+  public static WsClient connectUrl(Vertx vertx, String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost(uri.getHost())
+            .setPort(uri.getPort())
+            .setURI(uri.getPath());
+    return new WsClient(TestCluster.await(vertx.createWebSocketClient().connect(options)));
+  }
+
   public static WsClient connect(Vertx vertx, int port) {
     return connect(vertx, port, null);
   }
