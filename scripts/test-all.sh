@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs all of them: Java unit tests on real Hazelcast members,
+# the real jars as processes, manifest checks, formatting, then the web client's lint, unit
+# tests and Playwright end-to-end tests in Debian's Chromium against a real local cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v turnserver >/dev/null 2>&1 || need+=(coturn)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if ((${#need[@]})); then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Java: every module's tests + system tests (failsafe) + formatting; also builds web/ (npm ci).
+mvn -B -ntp verify
+
+# Web: lint (eslint, prettier, tsc), unit tests (Vitest), end-to-end (Playwright + Chromium).
+cd web
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run lint
+npm test
+npm run e2e
