@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,13 @@ export async function startCluster(
       throw new Error(`missing ${j}: run "mvn -q -B -DskipTests package" at the repo root`);
   mkdirSync(OUT_DIR, { recursive: true });
   const name = 'e2e-' + randomBytes(6).toString('hex');
+  // run private copies: a rebuild of the jars while the cluster runs must not pull classes away
+  const jarDir = join(OUT_DIR, `jars-${name}`);
+  mkdirSync(jarDir, { recursive: true });
+  const sigJar = join(jarDir, 'signaling-node.jar');
+  const balJar = join(jarDir, 'load-balancer.jar');
+  copyFileSync(SIGNALING_JAR, sigJar);
+  copyFileSync(BALANCER_JAR, balJar);
   const n = opts.nodes ?? 2;
   const httpPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
   const hzPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
@@ -111,7 +118,7 @@ export async function startCluster(
       launch(SIGNALING_JAR, `node-${i + 1}`, port, hzPorts[i + 1]!, `ws://localhost:${port}/ws`),
     );
   }
-  const balancer = launch(BALANCER_JAR, 'balancer', httpPorts[0]!, hzPorts[0]!);
+  const balancer = launch(balJar, 'balancer', httpPorts[0]!, hzPorts[0]!);
   const stop = async () => {
     await Promise.all(
       procs.map(
@@ -123,6 +130,7 @@ export async function startCluster(
           }),
       ),
     );
+    rmSync(jarDir, { recursive: true, force: true });
   };
   try {
     await Promise.all(procs.map((p) => waitReady(p.url, p.child)));
