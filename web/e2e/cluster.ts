@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,20 @@ export function freePort(): Promise<number> {
       s.close(() => res(port));
     });
   });
+}
+
+/** Copies a jar once it has not changed for 3 s (a concurrent `mvn package` may be writing it). */
+async function stableCopy(from: string, to: string): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const a = statSync(from);
+    if (Date.now() - a.mtimeMs > 3000 || Date.now() - t0 > 120_000) {
+      copyFileSync(from, to);
+      const b = statSync(from);
+      if (b.mtimeMs === a.mtimeMs && b.size === a.size) return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 export interface Proc {
@@ -78,8 +92,8 @@ export async function startCluster(
   mkdirSync(jarDir, { recursive: true });
   const sigJar = join(jarDir, 'signaling-node.jar');
   const balJar = join(jarDir, 'load-balancer.jar');
-  copyFileSync(SIGNALING_JAR, sigJar);
-  copyFileSync(BALANCER_JAR, balJar);
+  await stableCopy(SIGNALING_JAR, sigJar);
+  await stableCopy(BALANCER_JAR, balJar);
   const n = opts.nodes ?? 2;
   const httpPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
   const hzPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
