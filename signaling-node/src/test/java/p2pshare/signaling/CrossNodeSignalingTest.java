@@ -15,6 +15,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import p2pshare.cluster.Ids;
 import p2pshare.signaling.support.TestCluster;
 import p2pshare.signaling.support.WsClient;
@@ -36,11 +38,12 @@ class CrossNodeSignalingTest {
     cluster.close();
   }
 
-  @Test
-  void welcomePeerJoinedSignalBroadcastAndLeaveAcrossNodes() {
+  @ParameterizedTest(name = "A on node {0}, B on node {1}")
+  @CsvSource({"0, 1", "0, 0"})
+  void welcomePeerJoinedSignalBroadcastPingAndLeave(int nodeA, int nodeB) {
     String room = Ids.randomId();
-    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
-        WsClient b = WsClient.connect(clientVertx, cluster.port(1))) {
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(nodeA));
+        WsClient b = WsClient.connect(clientVertx, cluster.port(nodeB))) {
       a.send(
           new JsonObject()
               .put("type", "join")
@@ -50,7 +53,7 @@ class CrossNodeSignalingTest {
       JsonObject welcomeA = a.next("welcome");
       assertEquals(1, welcomeA.getInteger("v"));
       assertEquals(room, welcomeA.getString("room"));
-      assertEquals(cluster.nodeId(0), welcomeA.getString("node"));
+      assertEquals(cluster.nodeId(nodeA), welcomeA.getString("node"));
       assertEquals(0, welcomeA.getJsonArray("peers").size());
       assertEquals(22, welcomeA.getString("peerId").length());
       assertNotNull(welcomeA.getString("resume"));
@@ -58,7 +61,7 @@ class CrossNodeSignalingTest {
       assertEquals(new JsonArray(), welcomeA.getJsonArray("iceServers"));
 
       JsonObject welcomeB = b.join(room);
-      assertEquals(cluster.nodeId(1), welcomeB.getString("node"));
+      assertEquals(cluster.nodeId(nodeB), welcomeB.getString("node"));
       JsonArray peers = welcomeB.getJsonArray("peers");
       assertEquals(1, peers.size());
       assertEquals(welcomeA.getString("peerId"), peers.getJsonObject(0).getString("id"));
