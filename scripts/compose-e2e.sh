@@ -17,7 +17,7 @@
 #    coturn accepts a TURN allocation with the credentials a node hands out; two WebSocket clients
 #    on different nodes join one room and signal each other; `docker kill` of the room's node ->
 #    the surviving peer gets peer-left and GET /api/rooms/{room} moves the room to another node
-#    with a higher epoch;
+#    with a higher epoch; `docker stop` of the other peer's node -> `reconnect`, exit 0 in 10 s;
 # 5. tears everything down (trap), printing the timings.
 # Talks to the cluster only through the ports published on localhost.
 set -euo pipefail
@@ -26,7 +26,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${P2P_E2E_CACHE:-/var/cache/p2p-share-e2e}"
 PROJECT="${P2P_E2E_PROJECT:-p2pe2e}"
 export P2P_IMAGE="${P2P_IMAGE:-p2p-share:e2e}"
-BALANCER="http://localhost:8080"
 BASES_ONLY=0
 [ "${1:-}" = "--bases" ] && BASES_ONLY=1
 
@@ -213,6 +212,33 @@ choose_bases() {
   fi
 }
 
+# ---------------------------------------------------------------- host ports
+PORT_VARS=(BALANCER_PORT NODE1_PORT NODE2_PORT NODE3_PORT TURN_PORT PROMETHEUS_PORT GRAFANA_PORT)
+PORT_DEFAULTS=(8080 8081 8082 8083 3478 9090 3000)
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q . || ss -Hlun "sport = :$1" 2>/dev/null | grep -q .; }
+choose_ports() {
+  # The compose defaults when they are all free (and not set by the caller), else the first
+  # offset (+10000, +20000, ...) at which all are free: a developer's own processes may hold 808x.
+  local offset i port busy
+  for offset in 0 10000 20000 30000 40000; do
+    busy=0
+    for i in "${!PORT_VARS[@]}"; do
+      port="${!PORT_VARS[$i]:-$(( PORT_DEFAULTS[i] + offset ))}"
+      if port_busy "$port"; then busy=1; break; fi
+    done
+    if [ "$busy" = 0 ]; then
+      for i in "${!PORT_VARS[@]}"; do
+        printf -v "${PORT_VARS[$i]}" '%s' "${!PORT_VARS[$i]:-$(( PORT_DEFAULTS[i] + offset ))}"
+        export "${PORT_VARS[$i]?}"
+      done
+      BALANCER="http://localhost:$BALANCER_PORT"
+      log "host ports: balancer $BALANCER_PORT, nodes $NODE1_PORT $NODE2_PORT $NODE3_PORT, turn $TURN_PORT, prometheus $PROMETHEUS_PORT, grafana $GRAFANA_PORT"
+      return
+    fi
+  done
+  die "no free set of host ports found"
+}
+
 # ---------------------------------------------------------------- helpers
 http() { curl -fsS --max-time 5 "$@"; }
 wait_for() { # seconds description command...
@@ -229,7 +255,7 @@ nodes_up() {
       const up=JSON.parse(s).nodes.filter(n=>n.state==="up"); process.exit(up.length===3?0:1)})'
 }
 targets_up() {
-  http "http://localhost:9090/api/v1/targets?state=active" | node -e '
+  http "http://localhost:$PROMETHEUS_PORT/api/v1/targets?state=active" | node -e '
     let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{
       const t=JSON.parse(s).data.activeTargets.filter(t=>t.labels.job!=="prometheus");
       process.exit(t.length===4&&t.every(t=>t.health==="up")?0:1)})'
@@ -248,7 +274,7 @@ const BAL = process.env.BALANCER;
 const CONTAINERS = JSON.parse(process.env.NODE_CONTAINERS);
 const log = (...a) => console.error("[client]", ...a);
 const fail = (m) => { console.error("[client] FAIL:", m); process.exit(1); };
-setTimeout(() => fail("overall timeout (120 s)"), 120_000).unref();
+setTimeout(() => fail("overall timeout (180 s)"), 180_000).unref();
 
 async function api(method, path) {
   const r = await fetch(BAL + path, { method });
@@ -375,9 +401,10 @@ log("A and B on different nodes signalled each other");
 
 const turn = (wb.iceServers || []).find((s) => [].concat(s.urls).some((u) => u.startsWith("turn:")));
 if (!turn || !turn.username || !turn.credential) fail(`no TURN credentials in welcome: ${JSON.stringify(wb.iceServers)}`);
-const ok = await turnAllocate(3478, turn.username, turn.credential);
+const turnPort = Number(process.env.TURN_PORT);
+const ok = await turnAllocate(turnPort, turn.username, turn.credential);
 if (ok !== 0x0103) fail(`coturn refused the node's credentials (type 0x${ok.toString(16)})`);
-const bad = await turnAllocate(3478, turn.username, turn.credential + "x");
+const bad = await turnAllocate(turnPort, turn.username, turn.credential + "x");
 if (bad === 0x0103) fail("coturn accepted a wrong TURN password");
 log("coturn allocates with the node's credentials (shared TURN_SECRET) and refuses a wrong one");
 
@@ -395,7 +422,18 @@ if (!moved) fail(`room not reassigned away from ${nodeX}`);
 log(`room reassigned to ${moved.node.id} with epoch ${moved.epoch} ${Date.now() - killedAt} ms after the kill`);
 const left = (await api("GET", "/api/nodes")).nodes.map((n) => n.id);
 if (left.includes(nodeX)) log(`note: /api/nodes still lists ${nodeX}`);
-A.ws.terminate(); B.ws.close();
+A.ws.terminate();
+
+// SIGTERM drains: `docker stop` of B's node -> B gets `reconnect`, the JVM exits 0 within 10 s.
+const stopAt = Date.now();
+execFileSync("docker", ["stop", "-t", "20", CONTAINERS[other.id]], { stdio: "ignore" });
+const stopMs = Date.now() - stopAt;
+const exit = execFileSync("docker", ["inspect", "-f", "{{.State.ExitCode}}", CONTAINERS[other.id]]).toString().trim();
+await B.next((m) => m.type === "reconnect", "reconnect on drain", 5_000);
+if (exit !== "0") fail(`${other.id} exited ${exit} on SIGTERM, expected 0`);
+if (stopMs > 12_000) fail(`${other.id} took ${stopMs} ms to drain (contract: 10 s)`);
+log(`docker stop ${other.id}: B got reconnect, exit 0 after ${stopMs} ms`);
+B.ws.terminate();
 console.log("client checks passed");
 process.exit(0);
 JS
@@ -423,6 +461,7 @@ log "image built in ${IMAGE_BUILD_S} s ($(docker image inspect -f '{{.Size}}' "$
 ( cd "$WORK" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent ws@8 >/dev/null ) \
   || die "npm install ws failed"
 
+choose_ports
 SERVICES=(balancer node1 node2 node3 coturn prometheus)
 [ "$WITH_GRAFANA" = 1 ] && SERVICES+=(grafana)
 TU=$(date +%s)
@@ -433,11 +472,19 @@ compose up -d --no-build "${SERVICES[@]}" > "$CACHE/compose-up.log" 2>&1 \
   || { cat "$CACHE/compose-up.log" >&2; die "docker-compose up failed"; }
 wait_for 180 "the balancer to list 3 nodes up" nodes_up
 log "balancer lists 3 nodes up, $(( $(date +%s) - TU )) s after up"
+all_healthy() {
+  local svc
+  for svc in balancer node1 node2 node3; do
+    [ "$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q "$svc")")" = healthy ] || return 1
+  done
+}
+wait_for 120 "the image HEALTHCHECK to report the 4 app containers healthy" all_healthy
+log "image HEALTHCHECK: balancer and 3 nodes healthy"
 wait_for 60 "Prometheus to scrape 3 nodes and the balancer" targets_up
 log "Prometheus scrapes 4 targets, all up"
 if [ "$WITH_GRAFANA" = 1 ]; then
-  wait_for 90 "Grafana" http "http://localhost:3000/api/health"
-  http "http://localhost:3000/api/dashboards/uid/p2p-share" >/dev/null || die "Grafana dashboard not provisioned"
+  wait_for 90 "Grafana" http "http://localhost:$GRAFANA_PORT/api/health"
+  http "http://localhost:$GRAFANA_PORT/api/dashboards/uid/p2p-share" >/dev/null || die "Grafana dashboard not provisioned"
   log "Grafana up with the p2p-share dashboard"
 fi
 http "$BALANCER/" >/dev/null || die "the balancer does not serve the web client at /"
@@ -448,10 +495,10 @@ for i in 1 2 3; do
   NODE_CONTAINERS+="\"node-$i\":\"$id\","
 done
 NODE_CONTAINERS="${NODE_CONTAINERS%,}}"
-export NODE_CONTAINERS BALANCER
+export NODE_CONTAINERS BALANCER TURN_PORT
 
 TT=$(date +%s)
 write_client
 ( cd "$WORK" && node client.mjs ) || die "WebSocket checks failed"
-log "WebSocket, TURN and kill checks passed in $(( $(date +%s) - TT )) s"
+log "WebSocket, TURN, kill and drain checks passed in $(( $(date +%s) - TT )) s"
 log "PASS: image build ${IMAGE_BUILD_S} s, cluster up + checks $(( $(date +%s) - TU )) s"

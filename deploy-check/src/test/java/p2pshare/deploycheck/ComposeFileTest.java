@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ComposeFileTest {
   private static final List<String> NODES = List.of("node1", "node2", "node3");
-  private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z_]+):-([^}]*)}");
+  private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z0-9_]+):-([^}]*)}");
 
   private static Path root;
   private static Map<String, Map<String, Object>> services;
