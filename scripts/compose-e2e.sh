@@ -501,4 +501,15 @@ TT=$(date +%s)
 write_client
 ( cd "$WORK" && node client.mjs ) || die "WebSocket checks failed"
 log "WebSocket, TURN, kill and drain checks passed in $(( $(date +%s) - TT )) s"
+
+# The metric names the Grafana dashboard charts must be what the processes really expose.
+names="$(http "http://localhost:$PROMETHEUS_PORT/api/v1/label/__name__/values" | node -e '
+  let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.join(" ")))')"
+missing=""
+for m in p2p_connections p2p_rooms p2p_peers p2p_messages_in_total p2p_messages_out_total \
+         p2p_cross_node_messages_total p2p_event_loop_lag_ms jvm_memory_used_bytes; do
+  [[ " $names " == *" $m "* ]] || missing+=" $m"
+done
+[ -z "$missing" ] || die "Prometheus never saw:$missing (the dashboard charts them)"
+log "Prometheus has the dashboard's metrics; p2p series seen: $(tr ' ' '\n' <<<"$names" | grep '^p2p_' | tr '\n' ' ')"
 log "PASS: image build ${IMAGE_BUILD_S} s, cluster up + checks $(( $(date +%s) - TU )) s"
