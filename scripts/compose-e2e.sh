@@ -131,7 +131,7 @@ make_from_debian() {
     echo "FROM $LOCAL_DEBIAN"
     echo "RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs && rm -rf /var/lib/apt/lists/*"
     printf '%s\n' "$@"
-  } | docker build -q --network host -t "$tag" - >/dev/null || die "building $tag failed"
+  } | docker build -q --force-rm --network host -t "$tag" - >/dev/null || die "building $tag failed"
 }
 
 make_node() {
@@ -176,7 +176,7 @@ RUN update-ca-certificates >/dev/null \\
     done
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 DF
-    docker build -q --network host -t "$tag" "$ctx" >/dev/null || die "building $tag failed"
+    docker build -q --force-rm --network host -t "$tag" "$ctx" >/dev/null || die "building $tag failed"
   fi
   BUILD_IMAGE="$tag"
   log "BUILD_IMAGE=$BUILD_IMAGE (with this machine's CAs)"
@@ -450,7 +450,7 @@ log "base images ready in $(( $(date +%s) - TB )) s"
 
 TI=$(date +%s)
 log "building $P2P_IMAGE (log: $CACHE/image-build.log)"
-docker build --network host -f "$ROOT/deploy/Dockerfile" \
+docker build --force-rm --network host -f "$ROOT/deploy/Dockerfile" \
   --build-arg BUILD_IMAGE="$BUILD_IMAGE" --build-arg NODE_IMAGE="$NODE_IMAGE" \
   --build-arg RUNTIME_IMAGE="$RUNTIME_IMAGE" -t "$P2P_IMAGE" "$ROOT" > "$CACHE/image-build.log" 2>&1 \
   || { tail -40 "$CACHE/image-build.log" >&2; die "image build failed"; }
