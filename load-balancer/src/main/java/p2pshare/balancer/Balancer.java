@@ -24,19 +24,26 @@ public final class Balancer {
   static final int SHARED_RANDOM_PORT = -1;
 
   private final ClusterRuntime runtime;
+  private final RateLimiter roomCreationLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private volatile int port = -1;
 
-  private Balancer(ClusterRuntime runtime) {
+  private Balancer(ClusterRuntime runtime, RateLimiter roomCreationLimiter) {
     this.runtime = runtime;
+    this.roomCreationLimiter = roomCreationLimiter;
   }
 
   /** Joins the cluster and starts serving; the future fails when listen fails. */
   public static Future<Balancer> start(EnvConfig env) {
+    return start(env, new RateLimiter());
+  }
+
+  /** As {@link #start(EnvConfig)}, with the room-creation rate limiter given (tests). */
+  static Future<Balancer> start(EnvConfig env, RateLimiter roomCreationLimiter) {
     return ClusterBoot.start(env)
         .compose(
             runtime -> {
-              Balancer balancer = new Balancer(runtime);
+              Balancer balancer = new Balancer(runtime, roomCreationLimiter);
               Promise<Balancer> started = Promise.promise();
               balancer
                   .deploy()
@@ -65,7 +72,7 @@ public final class Balancer {
         new MetricsAggregator(vertx, env.nodeId(), runtime.registry(), nodes, meters);
     HttpApi api =
         new HttpApi(
-            assigner, nodes, metrics, new RateLimiter(), meters, WebPages.load(), this::ready);
+            assigner, nodes, metrics, roomCreationLimiter, meters, WebPages.load(), this::ready);
 
     // All instances share one listening socket. Vert.x shares a server between instances only
     // for a fixed port, or for a negative one meaning "one shared random port": PORT=0 maps there.

@@ -88,8 +88,7 @@ public final class HttpApi {
   }
 
   private void handleCreateRoom(RoutingContext ctx) {
-    String client =
-        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    String client = ClientAddress.of(ctx.request());
     if (!roomCreationLimiter.tryAcquire(client)) {
       meters.rateLimited();
       ctx.response().putHeader("retry-after", "1");

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
  * #REFILL_PER_SECOND} a second. Generous: it stops scripted floods, never a person.
  */
 public final class RateLimiter {
-  public static final int BURST = 120;
-  public static final double REFILL_PER_SECOND = 10.0;
+  public static final int BURST = 200;
+  public static final double REFILL_PER_SECOND = 20.0;
 
   /** Beyond this many tracked addresses the full (idle) buckets are dropped. */
   static final int MAX_TRACKED_KEYS = 100_000;

@@ -91,8 +91,10 @@ final class TestSupport {
     return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
 
-  static HttpResponse<String> post(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()));
+  static HttpResponse<String> post(String url, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody());
+    return send(headers.length == 0 ? b : b.headers(headers));
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder builder) {
