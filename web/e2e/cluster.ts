@@ -2,11 +2,23 @@
  * Starts a real local cluster for the e2e tests: the balancer and two signaling nodes from the
  * jars built by `mvn -DskipTests package`, on free ports, with a random cluster name. Waits for
  * /readyz; kill(id) simulates a node crash (SIGKILL); stop() ends everything.
- * Env: SIGNALING_JAR, BALANCER_JAR override the jar paths; JAVA (default `java`).
+ * The balancer serves the CURRENT web/dist (npm run build), laid over the copy bundled in its jar
+ * (a `webroot/` directory first on the classpath and in its working directory), so the suite
+ * tests this tree's client even when the jar was packaged from an older one.
+ * Env: SIGNALING_JAR, BALANCER_JAR override the jar paths; E2E_WEBROOT another built client
+ * (`jar` = the one inside the balancer jar); JAVA (default `java`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,13 +106,23 @@ export async function startCluster(
   const balJar = join(jarDir, 'load-balancer.jar');
   await stableCopy(SIGNALING_JAR, sigJar);
   await stableCopy(BALANCER_JAR, balJar);
+  const webroot = process.env.E2E_WEBROOT ?? join(WEB_DIR, 'dist');
+  const overlay = webroot !== 'jar' && existsSync(join(webroot, 'index.html'));
+  if (overlay) cpSync(webroot, join(jarDir, 'webroot'), { recursive: true });
   const n = opts.nodes ?? 2;
   const httpPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
   const hzPorts = await Promise.all(Array.from({ length: n + 1 }, freePort));
   const members = hzPorts.map((p) => `127.0.0.1:${p}`).join(',');
   const procs: Proc[] = [];
 
-  const launch = (jar: string, id: string, port: number, hz: number, wsUrl?: string): Proc => {
+  const launch = (
+    jar: string,
+    id: string,
+    port: number,
+    hz: number,
+    wsUrl?: string,
+    main?: string,
+  ): Proc => {
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
       NODE_ID: id,
@@ -113,8 +135,10 @@ export async function startCluster(
       ...(wsUrl ? { PUBLIC_URL: wsUrl } : {}),
       ...opts.env,
     };
-    const child = spawn(process.env.JAVA ?? 'java', ['-Xmx512m', '-jar', jar], {
+    const args = main ? ['-Xmx512m', '-cp', `${jarDir}:${jar}`, main] : ['-Xmx512m', '-jar', jar];
+    const child = spawn(process.env.JAVA ?? 'java', args, {
       env,
+      cwd: jarDir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(join(OUT_DIR, `${name}-${id}.log`));
@@ -132,7 +156,14 @@ export async function startCluster(
       launch(SIGNALING_JAR, `node-${i + 1}`, port, hzPorts[i + 1]!, `ws://localhost:${port}/ws`),
     );
   }
-  const balancer = launch(balJar, 'balancer', httpPorts[0]!, hzPorts[0]!);
+  const balancer = launch(
+    balJar,
+    'balancer',
+    httpPorts[0]!,
+    hzPorts[0]!,
+    undefined,
+    overlay ? (process.env.BALANCER_MAIN ?? 'p2pshare.balancer.BalancerMain') : undefined,
+  );
   const stop = async () => {
     await Promise.all(
       procs.map(

@@ -55,10 +55,14 @@ function errorBanner() {
 function peerBadge() {
   const count = h('span', { 'data-testid': 'peer-count', text: '0' });
   const node = h('span', { class: 'muted' });
+  const label = h('span', { text: ' peers ' });
   return {
-    el: h('div', { class: 'peers' }, h('span', { class: 'pulse' }), count, ' peers ', node),
-    count,
+    el: h('div', { class: 'peers' }, h('span', { class: 'pulse' }), count, label, node),
     node,
+    set(n: number) {
+      count.textContent = String(n);
+      label.textContent = n === 1 ? ' peer ' : ' peers ';
+    },
   };
 }
 
@@ -224,7 +228,7 @@ function senderPage() {
       });
     }
     setNode(s.sig?.nodeId);
-    peers.count.textContent = String(s.sig?.peers.size ?? 0);
+    peers.set(s.sig?.peers.size ?? 0);
     peers.node.textContent = s.sig?.nodeId
       ? `· via ${s.sig.nodeId}${s.sig.status === 'reconnecting' ? ' (reconnecting…)' : ''}`
       : '';
@@ -338,7 +342,7 @@ function receiverPage(room: string) {
 
   function doRender() {
     setNode(r.sig?.nodeId);
-    peers.count.textContent = String(r.sig?.peers.size ?? 0);
+    peers.set(r.sig?.peers.size ?? 0);
     peers.node.textContent = r.sig?.nodeId ? `· via ${r.sig.nodeId}` : '';
     if (r.error && r.error.code !== 'peer-gone') status.textContent = '';
     else if (!r.manifest) status.textContent = 'Connecting to the sender…';
