@@ -1,0 +1,310 @@
+// Browser transfer benchmark: a synthetic transfer between two Chromium contexts, in the same run:
+//   raw     — one RTCDataChannel, 64 KiB blocks, bufferedAmount back-pressure (the ceiling)
+//   engine  — the p2p-share client (encrypted AES-GCM, SHA-256 hashed, written to OPFS), driven
+//             through its UI like the e2e tests: sender page at the balancer, receiver at the link
+//   plain   — the same engine with its debug switch ?plain=1 (no crypto, no hashing), to split
+//             the engine's cost into protocol and crypto+hashing
+// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine]
+// Prints a table and one JSON line. Needs the jars (mvn -DskipTests package) and /usr/bin/chromium.
+import { chromium } from 'playwright-core';
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer as httpServer } from 'node:http';
+import { createServer as netServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, writeSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const argv = process.argv.slice(2);
+const arg = (k, d) => {
+  const i = argv.indexOf(k);
+  return i >= 0 ? argv[i + 1] : d;
+};
+const QUICK = argv.includes('--quick');
+const MIB = Number(arg('--mib', QUICK ? 8 : 256));
+const ROUNDS = Number(arg('--rounds', QUICK ? 1 : 2));
+const ONLY = arg('--only', null);
+const BYTES = MIB * 1024 * 1024;
+const BUDGET_MS = Number(arg('--budget-s', QUICK ? 90 : 1200)) * 1000;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+];
+const SIG_JAR = process.env.SIGNALING_JAR || join(ROOT, 'signaling-node/target/signaling-node.jar');
+const BAL_JAR = process.env.BALANCER_JAR || join(ROOT, 'load-balancer/target/load-balancer.jar');
+
+const procs = [];
+let cleanup = [];
+async function stopEverything() {
+  for (const f of cleanup.reverse()) await f().catch(() => {});
+  cleanup = [];
+  for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+}
+const guard = setTimeout(async () => {
+  console.error(`browser bench passed its ${BUDGET_MS / 1000}s budget`);
+  await stopEverything();
+  process.exit(4);
+}, BUDGET_MS);
+guard.unref();
+for (const s of ['SIGINT', 'SIGTERM'])
+  process.on(s, async () => {
+    await stopEverything();
+    process.exit(130);
+  });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = netServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+async function waitReady(url, child, ms = 180000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (child.exitCode !== null) throw new Error(`${url}: exited ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {}
+    await sleep(250);
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+// ---------- raw data channel ----------
+const RAW_PAGE = `<!doctype html><meta charset="utf-8"><title>raw</title><script>
+window.pc = new RTCPeerConnection();
+window.gathered = () => new Promise(r => { if (pc.iceGatheringState === 'complete') r(); else pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && r()); });
+window.offer = async () => {
+  window.dc = pc.createDataChannel('bench', { ordered: true });
+  dc.binaryType = 'arraybuffer';
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered();
+  return JSON.stringify(pc.localDescription);
+};
+window.answer = async (o) => {
+  window.got = 0; window.t1 = 0;
+  window.dcReady = new Promise(r => pc.ondatachannel = e => { const ch = e.channel; ch.binaryType = 'arraybuffer'; window.rdc = ch; r(); });
+  await pc.setRemoteDescription(JSON.parse(o));
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gathered();
+  return JSON.stringify(pc.localDescription);
+};
+window.expect = async (total) => {
+  await dcReady;
+  return new Promise(r => { rdc.onmessage = e => { got += e.data.byteLength; if (got >= total) { t1 = Date.now(); r(t1); } }; });
+};
+window.accept = (a) => pc.setRemoteDescription(JSON.parse(a));
+window.send = async (total) => {
+  if (dc.readyState !== 'open') await new Promise(r => dc.onopen = r);
+  const block = new Uint8Array(65536); crypto.getRandomValues(block);
+  const HIGH = 4 * 1024 * 1024;
+  dc.bufferedAmountLowThreshold = 1024 * 1024;
+  const t0 = Date.now(); let sent = 0;
+  while (sent < total) {
+    if (dc.bufferedAmount > HIGH) await new Promise(r => dc.onbufferedamountlow = r);
+    const n = Math.min(65536, total - sent);
+    dc.send(n === 65536 ? block : block.subarray(0, n));
+    sent += n;
+  }
+  return t0;
+};
+</script>`;
+
+async function rawRun(browser, base) {
+  const a = await newCtx(browser, base);
+  const b = await newCtx(browser, base);
+  try {
+    const pa = await a.newPage();
+    const pb = await b.newPage();
+    await pa.goto(`${base}/raw`);
+    await pb.goto(`${base}/raw`);
+    const offer = await pa.evaluate(() => window.offer());
+    const answer = await pb.evaluate((o) => window.answer(o), offer);
+    await pa.evaluate((x) => window.accept(x), answer);
+    const done = pb.evaluate((n) => window.expect(n), BYTES);
+    const t0 = await pa.evaluate((n) => window.send(n), BYTES);
+    const t1 = await done;
+    return { secs: (t1 - t0) / 1000 };
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+async function newCtx(browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  // without these, Chromium gathers no ICE candidates on this closed network
+  await ctx.grantPermissions(['camera', 'microphone'], { origin: base });
+  return ctx;
+}
+
+// ---------- the engine ----------
+async function startCluster() {
+  for (const j of [SIG_JAR, BAL_JAR]) if (!existsSync(j)) throw new Error(`missing ${j}: run mvn -q -B -ntp -DskipTests package at the root`);
+  const dir = mkdtempSync(join(tmpdir(), 'p2p-bench-browser-'));
+  // the balancer serves web/dist when present (laid over the copy inside its jar), as the e2e does
+  const webroot = join(ROOT, 'web', 'dist');
+  const overlay = existsSync(join(webroot, 'index.html'));
+  if (overlay) cpSync(webroot, join(dir, 'webroot'), { recursive: true });
+  const name = 'bench-br-' + randomBytes(5).toString('hex');
+  const [bp, n1, hb, h1] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const members = `127.0.0.1:${hb},127.0.0.1:${h1}`;
+  const env = (id, port, hz, extra = {}) => ({ ...process.env, NODE_ID: id, PORT: String(port), HOST: '127.0.0.1', CLUSTER_NAME: name, CLUSTER_HOST: '127.0.0.1', CLUSTER_PORT: String(hz), CLUSTER_MEMBERS: members, ...extra });
+  const log = (n) => openSync(join(dir, `${n}.log`), 'w');
+  const node = spawn('java', ['-Xmx512m', '-jar', SIG_JAR], { env: env('node-1', n1, h1, { PUBLIC_URL: `ws://localhost:${n1}/ws` }), stdio: ['ignore', log('node'), log('node')] });
+  const balArgs = overlay ? ['-Xmx512m', '-cp', `${dir}:${BAL_JAR}`, 'p2pshare.balancer.BalancerMain'] : ['-Xmx512m', '-jar', BAL_JAR];
+  const bal = spawn('java', balArgs, { env: env('balancer', bp, hb), cwd: dir, stdio: ['ignore', log('balancer'), log('balancer')] });
+  procs.push(node, bal);
+  cleanup.push(async () => {
+    for (const p of [node, bal]) if (p.exitCode === null) p.kill('SIGKILL');
+    await sleep(300);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await waitReady(`http://127.0.0.1:${n1}/readyz`, node);
+  await waitReady(`http://127.0.0.1:${bp}/readyz`, bal);
+  const base = `http://localhost:${bp}`;
+  const t0 = Date.now();
+  for (;;) {
+    const r = await (await fetch(`${base}/api/nodes`)).json();
+    if (r.nodes.filter((x) => x.state === 'up').length >= 1) break;
+    if (Date.now() - t0 > 60000) throw new Error('balancer sees no node');
+    await sleep(250);
+  }
+  return { base, dir };
+}
+
+function writeRandomFile(path, size) {
+  const fd = openSync(path, 'w');
+  const chunk = 4 * 1024 * 1024;
+  for (let done = 0; done < size; done += chunk) writeSync(fd, randomBytes(Math.min(chunk, size - done)));
+  closeSync(fd);
+}
+
+async function rowsOf(page) {
+  return page.$$eval('[data-testid="file-row"]', (els) => els.map((e) => ({ state: e.getAttribute('data-state'), bytes: Number(e.getAttribute('data-bytes')) })));
+}
+async function poll(fn, ok, ms, what) {
+  const t0 = Date.now();
+  let v = await fn();
+  while (!ok(v)) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await sleep(50);
+    v = await fn();
+  }
+  return v;
+}
+
+async function engineRun(browser, base, file, plain) {
+  const a = await newCtx(browser, base);
+  const b = await newCtx(browser, base);
+  try {
+    const sender = await a.newPage();
+    const receiver = await b.newPage();
+    const errors = [];
+    for (const p of [sender, receiver]) p.on('pageerror', (e) => errors.push(e.message));
+    await sender.goto(`${base}/${plain ? '?plain=1' : ''}`);
+    await sender.getByTestId('file-input').setInputFiles(file);
+    const link = sender.getByTestId('share-link');
+    await link.waitFor({ state: 'visible', timeout: 120000 });
+    const url = await poll(() => link.inputValue(), (v) => v.includes('/r/') && v.includes('#'), 120000, 'share link');
+    await receiver.goto(url);
+    await poll(() => rowsOf(receiver), (r) => r.length === 1, 60000, 'offered row');
+    await receiver.getByTestId('accept').click({ timeout: 60000 });
+    const t0 = Date.now();
+    await poll(() => rowsOf(receiver), (r) => r.length === 1 && r[0].state === 'done', 600000, 'transfer done');
+    const secs = (Date.now() - t0) / 1000;
+    if (errors.length) console.error('page errors:', errors.slice(0, 3));
+    return { secs };
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
+
+// ---------- main ----------
+function machine() {
+  const model = (/model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8')) || [])[1];
+  return { nproc: Number(execFileSync('nproc').toString().trim()), cpu: model, loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
+}
+
+async function main() {
+  const started = new Date().toISOString();
+  const m = machine();
+  console.log(`# browser ${MIB} MiB ${started} | ${m.nproc} cores, ${m.cpu} | load ${m.loadavg}`);
+  // a static origin for the raw page
+  const rawPort = await freePort();
+  const srv = httpServer((req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(RAW_PAGE);
+  });
+  await new Promise((r) => srv.listen(rawPort, '127.0.0.1', r));
+  cleanup.push(async () => srv.close());
+  const rawBase = `http://127.0.0.1:${rawPort}`;
+  let cluster = null;
+  let file = null;
+  if (ONLY !== 'raw') {
+    cluster = await startCluster();
+    file = join(cluster.dir, 'synthetic.bin');
+    writeRandomFile(file, BYTES);
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  cleanup.push(() => browser.close());
+  const rows = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    if (ONLY !== 'engine') {
+      const r = await rawRun(browser, rawBase);
+      rows.push({ mode: 'raw data channel', round, secs: r.secs, mibPerSec: MIB / r.secs });
+    }
+    if (cluster) {
+      const e = await engineRun(browser, cluster.base, file, false);
+      rows.push({ mode: 'engine (encrypted, hashed, OPFS)', round, secs: e.secs, mibPerSec: MIB / e.secs });
+      const p = await engineRun(browser, cluster.base, file, true);
+      rows.push({ mode: 'engine ?plain=1 (no crypto/hash)', round, secs: p.secs, mibPerSec: MIB / p.secs });
+    }
+  }
+  await stopEverything();
+  const med = (mode) => {
+    const xs = rows.filter((r) => r.mode.startsWith(mode)).map((r) => r.mibPerSec).sort((a, b) => a - b);
+    return xs.length ? xs[Math.floor((xs.length - 1) / 2)] : null;
+  };
+  const raw = med('raw');
+  const enc = med('engine (');
+  const plain = med('engine ?');
+  console.log(`\n${MIB} MiB between two Chromium contexts on loopback, ${ROUNDS} round(s), interleaved`);
+  console.log('mode'.padEnd(36) + 'round'.padStart(6) + 'seconds'.padStart(10) + 'MiB/s'.padStart(10) + '  vs raw (same round)');
+  for (const r of rows) {
+    const sameRaw = rows.find((x) => x.round === r.round && x.mode.startsWith('raw'));
+    const vs = sameRaw ? (r.mibPerSec / sameRaw.mibPerSec).toFixed(2) : '-';
+    console.log(r.mode.padEnd(36) + String(r.round).padStart(6) + r.secs.toFixed(2).padStart(10) + r.mibPerSec.toFixed(1).padStart(10) + '  ' + vs);
+  }
+  const ratios = { engineVsRaw: raw && enc ? Math.round((enc / raw) * 100) / 100 : null, plainVsRaw: raw && plain ? Math.round((plain / raw) * 100) / 100 : null };
+  console.log(`\nmedian MiB/s: raw ${raw?.toFixed(1)}, engine ${enc?.toFixed(1) ?? '-'}, engine plain ${plain?.toFixed(1) ?? '-'}; engine/raw = ${ratios.engineVsRaw} (target ≥ 0.9)`);
+  console.log(JSON.stringify({ bench: 'browser', mib: MIB, rounds: ROUNDS, started, machine: m, rows, medians: { raw, engine: enc, plain }, ratios }));
+}
+
+main().then(
+  () => process.exit(0),
+  async (e) => {
+    console.error(e && e.stack ? e.stack : e);
+    await stopEverything();
+    process.exit(1);
+  },
+);

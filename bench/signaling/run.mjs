@@ -1,0 +1,502 @@
+// Signaling benchmark suites. Each suite starts the systems it compares, runs the load generator
+// (pinned to another core) against them in interleaved rounds, stops them, and prints a table and
+// one JSON line. Usage: node run.mjs <suite> [--quick] [--rounds N]
+//   suites: relay | rate | cross | connect | idle | idle50k | profile | quickfig | smoke | all
+import { runGen, stopAll, machine, sleep, LOGS } from './lib/procs.mjs';
+import { startOurs, startPeerJS, startSio } from './lib/systems.mjs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const suite = argv[0] || 'relay';
+const QUICK = argv.includes('--quick');
+const roundsArg = argv.indexOf('--rounds');
+const ROUNDS = roundsArg >= 0 ? Number(argv[roundsArg + 1]) : QUICK ? 1 : 3;
+const SUITE_DEADLINE_MS = (QUICK ? 240 : 900) * 1000;
+setTimeout(() => {
+  console.error(`suite ${suite} passed its time budget; stopping`);
+  stopAll().then(() => process.exit(4));
+}, SUITE_DEADLINE_MS).unref();
+
+const started = new Date().toISOString();
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+const fmt = (x, d = 0) => (x == null ? '-' : typeof x === 'number' ? x.toFixed(d) : String(x));
+const ratio = (a, b) => (a != null && b ? Math.round((a / b) * 100) / 100 : null);
+
+function table(title, cols, rows) {
+  const w = cols.map((c) => Math.max(c.h.length, ...rows.map((r) => fmt(r[c.k], c.d).length)));
+  console.log(`\n${title}`);
+  console.log(cols.map((c, i) => c.h.padStart(w[i])).join('  '));
+  for (const r of rows) console.log(cols.map((c, i) => fmt(r[c.k], c.d).padStart(w[i])).join('  '));
+}
+
+function relayRow(system, label, r) {
+  return {
+    system,
+    mode: label,
+    msgsPerSec: r.msgsPerSec,
+    p50: r.latencyMs.p50,
+    p99: r.latencyMs.p99,
+    p999: r.latencyMs.p999,
+    serverCpuPct: r.serverCpuPct,
+    perCpuS: r.serverCpuS > 0 ? Math.round((r.msgsPerSec * r.windowS) / r.serverCpuS) : null,
+    genCpuPct: r.genCpuPct,
+    cpu0: r.coresBusyPct?.cpu0,
+    cpu1: r.coresBusyPct?.cpu1,
+    errors: r.serverErrors,
+  };
+}
+const RELAY_COLS = [
+  { h: 'system', k: 'system' },
+  { h: 'mode', k: 'mode' },
+  { h: 'round', k: 'round' },
+  { h: 'msgs/s', k: 'msgsPerSec' },
+  { h: 'msgs/server-cpu-s', k: 'perCpuS' },
+  { h: 'p50 ms', k: 'p50', d: 2 },
+  { h: 'p99 ms', k: 'p99', d: 2 },
+  { h: 'p999 ms', k: 'p999', d: 2 },
+  { h: 'server cpu%', k: 'serverCpuPct' },
+  { h: 'gen cpu%', k: 'genCpuPct' },
+  { h: 'core0%', k: 'cpu0' },
+  { h: 'core1%', k: 'cpu1' },
+  { h: 'errors', k: 'errors' },
+];
+
+function summarize(rows, keyFn) {
+  const groups = new Map();
+  for (const r of rows) {
+    const k = keyFn(r);
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k).push(r);
+  }
+  const out = [];
+  for (const [k, rs] of groups) {
+    const m = { ...rs[0], round: `median/${rs.length}` };
+    for (const f of ['msgsPerSec', 'perCpuS', 'p50', 'p99', 'p999', 'serverCpuPct', 'genCpuPct', 'cpu0', 'cpu1', 'achieved', 'perSec', 'errors']) {
+      if (f in rs[0]) m[f] = median(rs.map((r) => r[f]));
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+const relayLoad = () => ({
+  pairs: QUICK ? 100 : 500,
+  window: QUICK ? 2 : 4,
+  warmupS: QUICK ? 1 : 3,
+  durationS: QUICK ? 2 : 8,
+  deadlineS: 120,
+});
+
+// ---------- suites ----------
+async function suiteRelay() {
+  const rows = [];
+  const load = relayLoad();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const start of [() => startOurs(1), () => startPeerJS()]) {
+      const sys = await start();
+      try {
+        const r = await runGen({ scenario: 'relay', proto: sys.proto, urls: [sys.urls[0]], ...load }, sys.procs);
+        rows.push({ ...relayRow(sys.name, 'same server', r), round });
+      } finally {
+        await sys.stop();
+      }
+    }
+  }
+  const med = summarize(rows, (r) => r.system);
+  table(`relay: ${load.pairs} pairs, ${load.window} in flight per direction, ${load.durationS}s window, ${ROUNDS} round(s), server pinned to core ${process.env.BENCH_SERVER_CPU ?? 0}`, RELAY_COLS, [...rows, ...med]);
+  const ours = med.find((r) => r.system === 'p2p-share');
+  const pj = med.find((r) => r.system.startsWith('PeerJS'));
+  const ratios = { relayVsPeerJS: ratio(ours?.msgsPerSec, pj?.msgsPerSec), relayPerCpuVsPeerJS: ratio(ours?.perCpuS, pj?.perCpuS) };
+  console.log(`\nratio p2p-share/PeerJS msgs/s (median of rounds): ${ratios.relayVsPeerJS}  (per server CPU-second: ${ratios.relayPerCpuVsPeerJS})  target ≥ 2`);
+  return { load, rows, medians: med, ratios };
+}
+
+async function suiteRate({ oursMax } = {}) {
+  // latency at load: our maximum first (closed loop), then an open loop at 50% of it, same run
+  const rows = [];
+  const load = relayLoad();
+  const sys = await startOurs(1);
+  let max = oursMax;
+  try {
+    if (!max) {
+      const r = await runGen({ scenario: 'relay', proto: 'ours', urls: [sys.urls[0]], ...load }, sys.procs);
+      rows.push({ ...relayRow('p2p-share', 'closed loop (max)', r), round: 1 });
+      max = r.msgsPerSec;
+    }
+    const rate = Math.max(100, Math.round(max / 2));
+    const pairs = Math.max(load.pairs, Math.ceil(rate / (2 * 80)));
+    for (let round = 1; round <= ROUNDS; round++) {
+      const r = await runGen(
+        { scenario: 'rate', proto: 'ours', urls: [sys.urls[0]], pairs, rate, warmupS: QUICK ? 1 : 2, durationS: QUICK ? 2 : 8, deadlineS: 120 },
+        sys.procs,
+      );
+      rows.push({ ...relayRow('p2p-share', `open loop ${rate}/s (50% of max)`, { ...r, msgsPerSec: r.achievedPerSec }), round });
+    }
+  } finally {
+    await sys.stop();
+  }
+  const med = summarize(rows.filter((r) => r.mode.startsWith('open')), (r) => r.mode);
+  table('latency at load: p2p-share, one node pinned to one core', RELAY_COLS, [...rows, ...med]);
+  console.log(`\np99 at 50% of max: ${med[0]?.p99} ms (target ≤ 5 ms)`);
+  return { max, rows, medians: med, p99AtHalfMax: med[0]?.p99 };
+}
+
+async function suiteCross() {
+  const rows = [];
+  const load = relayLoad();
+  for (let round = 1; round <= ROUNDS; round++) {
+    const ours = await startOurs(2);
+    try {
+      for (const [label, urls] of [
+        ['same node', [ours.urls[0], ours.urls[0]]],
+        ['cross node', [ours.urls[0], ours.urls[1]]],
+      ]) {
+        const r = await runGen({ scenario: 'relay', proto: 'ours', urls, ...load }, ours.procs);
+        rows.push({ ...relayRow('p2p-share ×2', label, r), round });
+      }
+    } finally {
+      await ours.stop();
+    }
+    const sio = await startSio(2);
+    try {
+      for (const [label, urls] of [
+        ['same node', [sio.urls[0], sio.urls[0]]],
+        ['cross node', [sio.urls[0], sio.urls[1]]],
+      ]) {
+        const r = await runGen({ scenario: 'relay', proto: 'sio', urls, ...load }, sio.procs);
+        rows.push({ ...relayRow('Socket.IO+Redis ×2', label, r), round });
+      }
+    } finally {
+      await sio.stop();
+    }
+  }
+  const med = summarize(rows, (r) => `${r.system}|${r.mode}`);
+  table(
+    `cross-node relay: ${load.pairs} pairs, W=${load.window}; both nodes of each system (and redis) on core ${process.env.BENCH_SERVER_CPU ?? 0}; server cpu% counts all their processes`,
+    RELAY_COLS,
+    [...rows, ...med],
+  );
+  const g = (s, m) => med.find((r) => r.system.startsWith(s) && r.mode === m);
+  const ratios = {
+    crossVsSameOurs: ratio(g('p2p-share', 'cross node')?.msgsPerSec, g('p2p-share', 'same node')?.msgsPerSec),
+    crossOursVsSio: ratio(g('p2p-share', 'cross node')?.msgsPerSec, g('Socket.IO', 'cross node')?.msgsPerSec),
+    crossOursVsSioPerCpu: ratio(g('p2p-share', 'cross node')?.perCpuS, g('Socket.IO', 'cross node')?.perCpuS),
+  };
+  console.log(`\ncross/same (ours): ${ratios.crossVsSameOurs} (target ≥ 0.6); cross ours/Socket.IO: ${ratios.crossOursVsSio} (target ≥ 2; per CPU-second ${ratios.crossOursVsSioPerCpu})`);
+
+  // fixed cross-node rate: CPU of all the processes of each system, and p99
+  const rate = QUICK ? 1000 : Number(process.env.BENCH_FIXED_RATE || 4000);
+  const pairs = Math.max(load.pairs, Math.ceil(rate / (2 * 80)));
+  const fixed = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const start of [() => startOurs(2), () => startSio(2)]) {
+      const sys = await start();
+      try {
+        const r = await runGen(
+          { scenario: 'rate', proto: sys.proto, urls: [sys.urls[0], sys.urls[1]], pairs, rate, warmupS: QUICK ? 1 : 2, durationS: QUICK ? 2 : 8, deadlineS: 120 },
+          sys.procs,
+        );
+        fixed.push({ ...relayRow(sys.name, `cross node, open loop ${rate}/s`, { ...r, msgsPerSec: r.achievedPerSec }), round });
+      } finally {
+        await sys.stop();
+      }
+    }
+  }
+  const fmed = summarize(fixed, (r) => r.system);
+  table(`cross-node at a fixed rate (${rate} msgs/s, ${pairs} pairs)`, RELAY_COLS, [...fixed, ...fmed]);
+  const fo = fmed.find((r) => r.system.startsWith('p2p-share'));
+  const fs = fmed.find((r) => r.system.startsWith('Socket.IO'));
+  ratios.fixedRateCpuOursVsSio = ratio(fo?.serverCpuPct, fs?.serverCpuPct);
+  ratios.fixedRateP99Ours = fo?.p99;
+  console.log(`\nat ${rate}/s cross-node: CPU ours/Socket.IO+Redis = ${ratios.fixedRateCpuOursVsSio} (target ≤ 0.5), our p99 ${fo?.p99} ms (target ≤ 5)`);
+  return { load, rows, medians: med, fixed, fixedMedians: fmed, ratios };
+}
+
+async function suiteConnect() {
+  const rows = [];
+  const count = QUICK ? 300 : 8000;
+  const concurrency = QUICK ? 20 : 64;
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const start of [() => startOurs(1), () => startPeerJS({ concurrentLimit: 100000 })]) {
+      const sys = await start();
+      try {
+        const r = await runGen({ scenario: 'connect', proto: sys.proto, urls: [sys.urls[0]], count, concurrency, connectBudgetS: 60, deadlineS: 120 }, sys.procs);
+        rows.push({
+          system: sys.name,
+          round,
+          ok: r.ok,
+          failed: r.failed,
+          perSec: r.perSec,
+          p50: r.latencyMs.p50,
+          p99: r.latencyMs.p99,
+          p999: r.latencyMs.p999,
+          serverCpuPct: r.serverCpuPct,
+          genCpuPct: r.genCpuPct,
+          cpu0: r.coresBusyPct?.cpu0,
+          cpu1: r.coresBusyPct?.cpu1,
+          firstError: r.firstError,
+        });
+      } finally {
+        await sys.stop();
+      }
+    }
+  }
+  const med = summarize(rows, (r) => r.system);
+  table(
+    `connect: ${count} WebSocket handshakes + join (ours: join→welcome; PeerJS: open→OPEN), ${concurrency} in flight, held open`,
+    [
+      { h: 'system', k: 'system' },
+      { h: 'round', k: 'round' },
+      { h: 'ok', k: 'ok' },
+      { h: 'failed', k: 'failed' },
+      { h: 'connects/s', k: 'perSec' },
+      { h: 'p50 ms', k: 'p50', d: 2 },
+      { h: 'p99 ms', k: 'p99', d: 2 },
+      { h: 'p999 ms', k: 'p999', d: 2 },
+      { h: 'server cpu%', k: 'serverCpuPct' },
+      { h: 'gen cpu%', k: 'genCpuPct' },
+      { h: 'core0%', k: 'cpu0' },
+      { h: 'core1%', k: 'cpu1' },
+    ],
+    [...rows, ...med],
+  );
+  const o = med.find((r) => r.system === 'p2p-share');
+  const p = med.find((r) => r.system.startsWith('PeerJS'));
+  const ratios = { connectVsPeerJS: ratio(o?.perSec, p?.perSec) };
+  console.log(`\nconnects/s ours/PeerJS: ${ratios.connectVsPeerJS} (target ≥ 2)`);
+  return { count, concurrency, rows, medians: med, ratios };
+}
+
+/** N idle joined connections spread over gens; returns memory per connection. */
+async function holdIdle(sys, N, gens) {
+  const before = await sys.memory();
+  const per = Math.ceil(N / gens);
+  const ready = [];
+  const children = [];
+  const results = [];
+  for (let g = 0; g < gens; g++) {
+    const count = Math.min(per, N - g * per);
+    let resolveReady;
+    ready.push(new Promise((r) => (resolveReady = r)));
+    const rr = resolveReady;
+    // spread a generator's sockets over all nodes, from its own loopback source address
+    results.push(
+      runGen(
+        {
+          scenario: 'idle',
+          proto: sys.proto,
+          urls: sys.urls,
+          count,
+          concurrency: 64,
+          connectBudgetS: 240,
+          holdMaxS: 300,
+          deadlineS: 600,
+          localAddresses: [`127.0.${10 + g}.1`],
+        },
+        [],
+        {
+          onEvent: (ev, child) => {
+            if (ev.event === 'ready') {
+              children.push(child);
+              rr(ev);
+            }
+          },
+          timeoutMs: 600000,
+        },
+      ),
+    );
+  }
+  const readies = await Promise.race([Promise.all(ready), Promise.all(results).then(() => null)]);
+  if (!readies) throw new Error('idle generators ended before ready');
+  const ok = readies.reduce((s, e) => s + e.ok, 0);
+  await sleep(3000);
+  const after = await sys.memory();
+  for (const c of children) c.stdin.write('close\n');
+  const res = await Promise.all(results);
+  const heapDelta = after.reduce((s, m, i) => s + (m.liveHeap - before[i].liveHeap), 0);
+  const rssDelta = after.reduce((s, m, i) => s + (m.rss - before[i].rss), 0);
+  return {
+    system: sys.name,
+    requested: N,
+    ok,
+    aliveAtEnd: res.reduce((s, r) => s + r.aliveAtEnd, 0),
+    failed: readies.reduce((s, e) => s + e.failed, 0),
+    firstError: readies.map((e) => e.firstError).find(Boolean) || null,
+    heapPerConnB: ok ? Math.round(heapDelta / ok) : null,
+    rssPerConnB: ok ? Math.round(rssDelta / ok) : null,
+    liveHeapMiB: Math.round(after.reduce((s, m) => s + m.liveHeap, 0) / 1048576),
+    rssMiB: Math.round(after.reduce((s, m) => s + m.rss, 0) / 1048576),
+  };
+}
+const IDLE_COLS = [
+  { h: 'system', k: 'system' },
+  { h: 'round', k: 'round' },
+  { h: 'connections', k: 'ok' },
+  { h: 'failed', k: 'failed' },
+  { h: 'alive at end', k: 'aliveAtEnd' },
+  { h: 'live heap/conn B', k: 'heapPerConnB' },
+  { h: 'RSS/conn B', k: 'rssPerConnB' },
+  { h: 'live heap MiB', k: 'liveHeapMiB' },
+  { h: 'RSS MiB', k: 'rssMiB' },
+];
+
+async function suiteIdle() {
+  const N = QUICK ? 500 : 10000;
+  const rows = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const start of [() => startOurs(1), () => startPeerJS({ concurrentLimit: 100000 })]) {
+      const sys = await start();
+      try {
+        rows.push({ ...(await holdIdle(sys, N, 1)), round });
+      } finally {
+        await sys.stop();
+      }
+    }
+  }
+  table(`idle: ${N} joined connections held (ours: rooms of 2); delta of live heap after full GC and of RSS, per connection`, IDLE_COLS, rows);
+  const o = median(rows.filter((r) => r.system === 'p2p-share').map((r) => r.heapPerConnB));
+  console.log(`\nlive heap per idle connection, ours: ${o} B (target ≤ 8192)`);
+  return { N, rows, oursHeapPerConnB: o };
+}
+
+async function suiteIdle50k() {
+  const N = QUICK ? 1500 : 50000;
+  const gens = QUICK ? 2 : 4;
+  const sys = await startOurs(3, { cpu: null, javaOpts: ['-Xmx1g'] });
+  let row;
+  try {
+    row = await holdIdle(sys, N, gens);
+  } finally {
+    await sys.stop();
+  }
+  table(`idle: ${N} connections on a three-node cluster (${gens} generator processes, nodes unpinned, -Xmx1g each)`, IDLE_COLS, [row]);
+  return row;
+}
+
+async function suiteProfile() {
+  // JFR of one node under relay load
+  const file = join(LOGS, 'relay.jfr');
+  const sys = await startOurs(1, { jfr: `duration=60s,filename=${file},settings=profile` });
+  let r;
+  try {
+    r = await runGen({ scenario: 'relay', proto: 'ours', urls: [sys.urls[0]], ...relayLoad(), durationS: QUICK ? 3 : 20 }, sys.procs);
+    execFileSync('jcmd', [String(sys.procs[0].pid), 'JFR.dump', `filename=${file}`]);
+  } finally {
+    await sys.stop();
+  }
+  console.log(`relay under JFR: ${r.msgsPerSec} msgs/s; recording ${file}`);
+  return { file, relay: relayRow('p2p-share', 'under JFR', r) };
+}
+
+async function suiteQuickFig() {
+  // the first figure: relay msgs/s same-node and cross-node on a 2-node cluster, and on a cluster of one
+  const rows = [];
+  const load = relayLoad();
+  for (let round = 1; round <= ROUNDS; round++) {
+    const one = await startOurs(1);
+    try {
+      const r = await runGen({ scenario: 'relay', proto: 'ours', urls: [one.urls[0]], ...load }, one.procs);
+      rows.push({ ...relayRow('p2p-share ×1', 'one node', r), round });
+    } finally {
+      await one.stop();
+    }
+    const two = await startOurs(2);
+    try {
+      for (const [label, urls] of [
+        ['same node', [two.urls[0], two.urls[0]]],
+        ['cross node', [two.urls[0], two.urls[1]]],
+      ]) {
+        const r = await runGen({ scenario: 'relay', proto: 'ours', urls, ...load }, two.procs);
+        rows.push({ ...relayRow('p2p-share ×2', label, r), round });
+      }
+    } finally {
+      await two.stop();
+    }
+  }
+  const med = summarize(rows, (r) => `${r.system}|${r.mode}`);
+  table(`quick figure: relay, ${load.pairs} pairs, W=${load.window}, nodes on core 0, generator on core 1`, RELAY_COLS, [...rows, ...med]);
+  return { load, rows, medians: med };
+}
+
+async function suiteSmoke() {
+  // every scenario, tiny sizes, every system: must finish in seconds and deliver something
+  const fails = [];
+  const check = (name, cond) => {
+    if (!cond) fails.push(name);
+    console.log(`${cond ? 'ok  ' : 'FAIL'} ${name}`);
+  };
+  const tiny = { pairs: 4, window: 1, warmupS: 0.3, durationS: 0.7, deadlineS: 30 };
+  const ours = await startOurs(2);
+  try {
+    const r = await runGen({ scenario: 'relay', proto: 'ours', urls: [ours.urls[0], ours.urls[1]], ...tiny }, ours.procs);
+    check(`ours relay cross-node (${r.msgsPerSec} msgs/s)`, r.msgsPerSec > 0 && r.serverErrors === 0);
+    const q = await runGen({ scenario: 'rate', proto: 'ours', urls: [ours.urls[0]], ...tiny, rate: 200 }, ours.procs);
+    check(`ours open loop (${q.achievedPerSec}/s)`, q.delivered > 0);
+    const c = await runGen({ scenario: 'connect', proto: 'ours', urls: [ours.urls[0]], count: 20, concurrency: 5, deadlineS: 30 }, ours.procs);
+    check(`ours connect (${c.perSec}/s)`, c.ok === 20);
+    const i = await holdIdle(ours, 20, 1);
+    check(`ours idle (${i.heapPerConnB} B/conn)`, i.ok === 20 && i.heapPerConnB != null);
+  } finally {
+    await ours.stop();
+  }
+  const pj = await startPeerJS({ concurrentLimit: 100000 });
+  try {
+    const r = await runGen({ scenario: 'relay', proto: 'peerjs', urls: [pj.urls[0]], ...tiny }, pj.procs);
+    check(`peerjs relay (${r.msgsPerSec} msgs/s)`, r.msgsPerSec > 0);
+    const c = await runGen({ scenario: 'connect', proto: 'peerjs', urls: [pj.urls[0]], count: 20, concurrency: 5, deadlineS: 30 }, pj.procs);
+    check(`peerjs connect (${c.perSec}/s)`, c.ok === 20);
+    const i = await holdIdle(pj, 20, 1);
+    check(`peerjs idle`, i.ok === 20);
+  } finally {
+    await pj.stop();
+  }
+  const sio = await startSio(2);
+  try {
+    const r = await runGen({ scenario: 'relay', proto: 'sio', urls: [sio.urls[0], sio.urls[1]], ...tiny }, sio.procs);
+    check(`socket.io+redis relay cross-node (${r.msgsPerSec} msgs/s)`, r.msgsPerSec > 0);
+  } finally {
+    await sio.stop();
+  }
+  if (fails.length) throw new Error(`smoke failed: ${fails.join(', ')}`);
+  return { ok: true };
+}
+
+const suites = {
+  relay: suiteRelay,
+  rate: suiteRate,
+  cross: suiteCross,
+  connect: suiteConnect,
+  idle: suiteIdle,
+  idle50k: suiteIdle50k,
+  profile: suiteProfile,
+  quickfig: suiteQuickFig,
+  smoke: suiteSmoke,
+};
+
+async function main() {
+  const m = machine();
+  console.log(`# ${suite}${QUICK ? ' --quick' : ''} ${started} | ${m.nproc} cores, ${m.cpu} | load ${m.loadavg} | cpu pressure avg60 ${m.cpuPressureSomeAvg60}% | ${m.node}`);
+  const names = suite === 'all' ? ['relay', 'rate', 'cross', 'connect', 'idle', 'idle50k'] : [suite];
+  const out = {};
+  for (const n of names) {
+    if (!suites[n]) throw new Error(`unknown suite ${n}; one of ${Object.keys(suites).join(', ')}, all`);
+    out[n] = await suites[n]();
+  }
+  console.log(JSON.stringify({ bench: 'signaling', suite, quick: QUICK, rounds: ROUNDS, started, machine: m, ...out }));
+}
+
+main().then(
+  async () => {
+    await stopAll();
+    process.exit(0);
+  },
+  async (e) => {
+    console.error(e && e.stack ? e.stack : e);
+    await stopAll();
+    process.exit(1);
+  },
+);
