@@ -71,6 +71,14 @@ async function pair(
   return { sender, receiver, link, senderNode, recvNode: other };
 }
 
+async function storeKind(p: Page): Promise<string> {
+  return p.evaluate(
+    () =>
+      (window as unknown as { __p2p: { session: { store: { kind: string } | null } } }).__p2p
+        .session.store?.kind ?? '',
+  );
+}
+
 async function accept(p: Page) {
   await p.getByTestId('accept').click({ timeout: 60_000 });
 }
@@ -145,6 +153,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
       console.log(
         `# throughput encrypted+hashed: ${(BIG / MiB).toFixed(0)} MiB in ${secs.toFixed(2)} s = ${timing.encrypted.toFixed(1)} MiB/s (all three files)`,
       );
+      assert.equal(await storeKind(receiver), 'opfs', 'Chromium stores pieces in OPFS');
       for (const f of ['big.bin', 'empty.txt', 'secret-notes.txt']) {
         const { sha, name } = await saveAndHash(receiver, f);
         assert.equal(name, f);
@@ -197,7 +206,10 @@ describe('p2p-share e2e', { concurrency: false }, () => {
   );
 
   test('(2) a folder with nested subfolders keeps its paths', { timeout: 300_000 }, async () => {
-    const { receiver } = await pair(join(dir, 'album'), { input: 'folder-input' });
+    const { receiver } = await pair(join(dir, 'album'), {
+      input: 'folder-input',
+      recvQuery: 'storage=idb',
+    });
     await poll(
       () => rows(receiver),
       (r) => r.length === 3,
@@ -212,6 +224,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     ]);
     await accept(receiver);
     await waitAllDone(receiver, 3);
+    assert.equal(await storeKind(receiver), 'idb', 'the IndexedDB fallback works too');
     for (const p of paths) assert.equal((await saveAndHash(receiver, p)).sha, hashes.get(p), p);
     const [zip] = await Promise.all([
       receiver.waitForEvent('download'),
@@ -351,6 +364,29 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     assert.equal(await noKey.getByTestId('error').getAttribute('data-code'), 'wrong-key');
     await closeAll();
   });
+
+  test(
+    '(9) too little storage space gives the no-space error before anything is fetched',
+    { timeout: 120_000 },
+    async () => {
+      const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
+        recvQuery: 'quota=1000000',
+      });
+      await poll(
+        () => rows(receiver),
+        (r) => r.length === 1,
+        60_000,
+        'offered rows',
+      );
+      await accept(receiver);
+      const err = receiver.getByTestId('error');
+      await err.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await err.getAttribute('data-code'), 'no-space');
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal((await stats(sender)).bytesSent, 0);
+      await closeAll();
+    },
+  );
 
   test('(7) one sender, two receivers at once', { timeout: 300_000 }, async () => {
     const { sender, receiver: r1, link } = await pair([join(dir, 'medium.bin')]);

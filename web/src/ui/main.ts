@@ -103,6 +103,8 @@ function senderPage() {
   const kick = scheduler(render);
   const s = new SenderSession({ plain: params.get('plain') === '1', onChange: () => kick() });
   window.__p2p = { role: 'sender', stats: s.stats, session: s };
+  // leave the room at once (instead of lingering for the resume window) when the tab goes away
+  window.addEventListener('pagehide', () => s.sig?.stop());
   const err = errorBanner();
   const peers = peerBadge();
 
@@ -274,6 +276,7 @@ function receiverPage(room: string) {
     onError: (code, message) => err.show(code, message),
   });
   window.__p2p = { role: 'receiver', stats: r.stats, session: r };
+  window.addEventListener('pagehide', () => r.sig?.stop());
   const peers = peerBadge();
   const acceptBtn = h('button', {
     type: 'button',
