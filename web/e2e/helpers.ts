@@ -31,6 +31,24 @@ export function writeText(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
+/** Pages whose state is dumped when a poll times out (set by the suite). */
+export const watched: Page[] = [];
+
+async function diagnose(): Promise<string> {
+  const out: string[] = [];
+  for (const p of watched) {
+    try {
+      const d = await p.evaluate(() =>
+        (window as unknown as { __p2p?: { session: { debug(): unknown } } }).__p2p?.session.debug(),
+      );
+      out.push(`${p.url().replace(/#.*/, '#…')} ${JSON.stringify(d)}`);
+    } catch {
+      /* closed */
+    }
+  }
+  return out.join('\n');
+}
+
 export async function poll<T>(
   fn: () => Promise<T>,
   ok: (v: T) => boolean,
@@ -41,7 +59,9 @@ export async function poll<T>(
   let v = await fn();
   while (!ok(v)) {
     if (Date.now() - t0 > ms)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}`);
+      throw new Error(
+        `timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}\n${await diagnose()}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
     v = await fn();
   }

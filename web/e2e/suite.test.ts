@@ -21,6 +21,7 @@ import {
   sha256File,
   stats,
   waitAllDone,
+  watched,
   withQuery,
   writeRandomFile,
   writeText,
@@ -41,10 +42,15 @@ async function page(): Promise<Page> {
   contexts.push(ctx);
   const p = await ctx.newPage();
   p.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  p.on('console', (m) => {
+    if (m.type() === 'error') console.log('[console.error]', m.text());
+  });
+  watched.push(p);
   return p;
 }
 
 async function closeAll() {
+  watched.length = 0;
   while (contexts.length)
     await contexts
       .pop()!

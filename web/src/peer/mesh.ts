@@ -57,6 +57,18 @@ export class Mesh {
     return l;
   }
 
+  /** Connection states, for debugging and tests (window.__p2p.session.debug()). */
+  debug(): Record<string, unknown>[] {
+    return [...this.links.values()].map((l) => ({
+      id: l.remoteId,
+      polite: l.polite,
+      connection: l.pc.connectionState,
+      ice: l.pc.iceConnectionState,
+      signaling: l.pc.signalingState,
+      channel: l.dc.readyState,
+    }));
+  }
+
   closeAll(): void {
     for (const l of [...this.links.values()]) l.close();
   }

@@ -10,7 +10,7 @@ import type { DataLink, TransferStats } from './link';
 import { type Manifest, sha256 } from './manifest';
 import { Bitfield, blockCount, pieceCount, pieceLength, verifiedBytes } from './pieces';
 import { canTransition, type FileEvent, type FileState, transition } from './state';
-import { type ControlMessage, decodeBlock } from './wire';
+import { decodeBlock } from './wire';
 
 export interface PieceSink {
   /** writes verified bytes at an absolute offset of file `fileId` */
@@ -133,10 +133,6 @@ export class Downloader {
       bytes += f.bytes;
     }
     return { size, bytes };
-  }
-
-  handleControl(_msg: ControlMessage): void {
-    // receivers get no control messages besides the manifest (handled by the session)
   }
 
   /** A binary frame from the link. */

@@ -18,7 +18,7 @@ import { locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
 import { createFileStore, type FileStore } from '../storage/files';
 import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../storage/state';
-import { Downloader } from './downloader';
+import { type DownloadFile, Downloader } from './downloader';
 import { newStats, type DataLink } from './link';
 import { decodeManifest, type Manifest } from './manifest';
 import { Bitfield } from './pieces';
@@ -199,9 +199,8 @@ export class ReceiverSession {
   private async useManifest(m: Manifest): Promise<void> {
     const old = this.manifest;
     if (old && JSON.stringify(old) === JSON.stringify(m)) return;
-    const keep = new Map<string, { have: Bitfield; state: string; accepted: boolean }>();
-    if (this.dl)
-      for (const f of this.dl.files) keep.set(this.dl.manifest.files[f.index]!.id, f as never);
+    const keep = new Map<string, DownloadFile>();
+    if (this.dl) for (const f of this.dl.files) keep.set(this.dl.manifest.files[f.index]!.id, f);
     this.manifest = m;
     const keys = await Promise.all(
       m.files.map((f) => (m.plain || !this.keys ? null : deriveFileKey(this.keys, f.id))),
@@ -327,6 +326,21 @@ export class ReceiverSession {
   async getFile(i: number): Promise<Blob> {
     if (!this.store) throw new Error('nothing stored yet');
     return this.store.getFile(i);
+  }
+
+  debug(): Record<string, unknown> {
+    return {
+      status: this.sig?.status,
+      peerId: this.sig?.peerId,
+      node: this.sig?.nodeId,
+      peers: [...(this.sig?.peers.values() ?? [])],
+      links: this.mesh?.debug(),
+      seeders: [...this.seeders.keys()],
+      active: this.active,
+      manifest: this.manifest ? this.manifest.files.length : null,
+      store: this.store?.kind ?? null,
+      error: this.error,
+    };
   }
 }
 

@@ -157,4 +157,16 @@ export class SenderSession {
     }
     return { bytes, done, active };
   }
+
+  debug(): Record<string, unknown> {
+    return {
+      status: this.sig?.status,
+      peerId: this.sig?.peerId,
+      node: this.sig?.nodeId,
+      peers: [...(this.sig?.peers.values() ?? [])],
+      links: this.mesh?.debug(),
+      sessions: [...this.sessions.keys()],
+      files: this.files.length,
+    };
+  }
 }
