@@ -23,12 +23,13 @@ const arg = (k, d) => {
   const i = argv.indexOf(k);
   return i >= 0 ? argv[i + 1] : d;
 };
-const QUICK = argv.includes('--quick');
-const MIB = Number(arg('--mib', QUICK ? 8 : 256));
+const SMOKE = argv.includes('--smoke');
+const QUICK = argv.includes('--quick') || SMOKE;
+const MIB = Number(arg('--mib', SMOKE ? 2 : QUICK ? 8 : 256));
 const ROUNDS = Number(arg('--rounds', QUICK ? 1 : 2));
 const ONLY = arg('--only', null);
 const BYTES = MIB * 1024 * 1024;
-const BUDGET_MS = Number(arg('--budget-s', QUICK ? 90 : 1200)) * 1000;
+const BUDGET_MS = Number(arg('--budget-s', SMOKE ? 170 : QUICK ? 300 : 1500)) * 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARGS = [
   '--headless=new',
@@ -63,6 +64,8 @@ for (const s of ['SIGINT', 'SIGTERM'])
     process.exit(130);
   });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const T0 = Date.now();
+const step = (what) => process.stderr.write(`[${((Date.now() - T0) / 1000).toFixed(1)}s] ${what}\n`);
 
 function freePort() {
   return new Promise((res, rej) => {
@@ -261,20 +264,25 @@ async function main() {
   let cluster = null;
   let file = null;
   if (ONLY !== 'raw') {
+    step('starting balancer + node');
     cluster = await startCluster();
+    step('cluster ready');
     file = join(cluster.dir, 'synthetic.bin');
     writeRandomFile(file, BYTES);
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   cleanup.push(() => browser.close());
+  step('chromium up');
   const rows = [];
   for (let round = 1; round <= ROUNDS; round++) {
     if (ONLY !== 'engine') {
       const r = await rawRun(browser, rawBase);
+      step(`raw: ${r.secs}s`);
       rows.push({ mode: 'raw data channel', round, secs: r.secs, mibPerSec: MIB / r.secs });
     }
     if (cluster) {
       const e = await engineRun(browser, cluster.base, file, false);
+      step(`engine: ${e.secs}s`);
       rows.push({ mode: 'engine (encrypted, hashed, OPFS)', round, secs: e.secs, mibPerSec: MIB / e.secs });
       const p = await engineRun(browser, cluster.base, file, true);
       rows.push({ mode: 'engine ?plain=1 (no crypto/hash)', round, secs: p.secs, mibPerSec: MIB / p.secs });

@@ -12,7 +12,7 @@ const suite = argv[0] || 'relay';
 const QUICK = argv.includes('--quick');
 const roundsArg = argv.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Number(argv[roundsArg + 1]) : QUICK ? 1 : 3;
-const SUITE_DEADLINE_MS = (QUICK ? 240 : 900) * 1000;
+const SUITE_DEADLINE_MS = (suite === 'smoke' ? 180 : QUICK ? 300 : suite === 'all' ? 3600 : 1200) * 1000;
 setTimeout(() => {
   console.error(`suite ${suite} passed its time budget; stopping`);
   stopAll().then(() => process.exit(4));
@@ -92,19 +92,27 @@ const relayLoad = () => ({
 });
 
 // ---------- suites ----------
+const WARM_S = Number(process.env.BENCH_WARM_S || (QUICK ? 2 : 20));
+/** An unmeasured relay run so the JIT (ours) and V8 (theirs) have compiled the hot path. */
+async function warm(sys, urls = [sys.urls[0]]) {
+  const l = relayLoad();
+  await runGen({ scenario: 'relay', proto: sys.proto, urls, ...l, warmupS: 0.5, durationS: WARM_S, deadlineS: 120 + WARM_S }, sys.procs);
+}
+
 async function suiteRelay() {
   const rows = [];
   const load = relayLoad();
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const start of [() => startOurs(1), () => startPeerJS()]) {
-      const sys = await start();
-      try {
+  const systems = [await startOurs(1), await startPeerJS()];
+  try {
+    for (const sys of systems) await warm(sys);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const sys of round % 2 ? systems : [...systems].reverse()) {
         const r = await runGen({ scenario: 'relay', proto: sys.proto, urls: [sys.urls[0]], ...load }, sys.procs);
         rows.push({ ...relayRow(sys.name, 'same server', r), round });
-      } finally {
-        await sys.stop();
       }
     }
+  } finally {
+    for (const sys of systems) await sys.stop();
   }
   const med = summarize(rows, (r) => r.system);
   table(`relay: ${load.pairs} pairs, ${load.window} in flight per direction, ${load.durationS}s window, ${ROUNDS} round(s), server pinned to core ${process.env.BENCH_SERVER_CPU ?? 0}`, RELAY_COLS, [...rows, ...med]);
@@ -122,6 +130,7 @@ async function suiteRate({ oursMax } = {}) {
   const sys = await startOurs(1);
   let max = oursMax;
   try {
+    await warm(sys);
     if (!max) {
       const r = await runGen({ scenario: 'relay', proto: 'ours', urls: [sys.urls[0]], ...load }, sys.procs);
       rows.push({ ...relayRow('p2p-share', 'closed loop (max)', r), round: 1 });
@@ -148,31 +157,33 @@ async function suiteRate({ oursMax } = {}) {
 async function suiteCross() {
   const rows = [];
   const load = relayLoad();
-  for (let round = 1; round <= ROUNDS; round++) {
-    const ours = await startOurs(2);
-    try {
-      for (const [label, urls] of [
-        ['same node', [ours.urls[0], ours.urls[0]]],
-        ['cross node', [ours.urls[0], ours.urls[1]]],
-      ]) {
-        const r = await runGen({ scenario: 'relay', proto: 'ours', urls, ...load }, ours.procs);
-        rows.push({ ...relayRow('p2p-share ×2', label, r), round });
+  const ours = await startOurs(2);
+  const sio = await startSio(2);
+  const systems = [ours, sio];
+  const rate = QUICK ? 1000 : Number(process.env.BENCH_FIXED_RATE || 4000);
+  const pairs = Math.max(load.pairs, Math.ceil(rate / (2 * 80)));
+  const fixed = [];
+  try {
+    for (const sys of systems) await warm(sys, [sys.urls[0], sys.urls[1]]);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const sys of round % 2 ? systems : [...systems].reverse()) {
+        for (const [label, urls] of [
+          ['same node', [sys.urls[0], sys.urls[0]]],
+          ['cross node', [sys.urls[0], sys.urls[1]]],
+        ]) {
+          const r = await runGen({ scenario: 'relay', proto: sys.proto, urls, ...load }, sys.procs);
+          rows.push({ ...relayRow(sys.name, label, r), round });
+        }
+        // fixed cross-node rate: CPU of all the processes of each system, and p99
+        const r = await runGen(
+          { scenario: 'rate', proto: sys.proto, urls: [sys.urls[0], sys.urls[1]], pairs, rate, warmupS: QUICK ? 1 : 2, durationS: QUICK ? 2 : 8, deadlineS: 120 },
+          sys.procs,
+        );
+        fixed.push({ ...relayRow(sys.name, `cross node, open loop ${rate}/s`, { ...r, msgsPerSec: r.achievedPerSec }), round });
       }
-    } finally {
-      await ours.stop();
     }
-    const sio = await startSio(2);
-    try {
-      for (const [label, urls] of [
-        ['same node', [sio.urls[0], sio.urls[0]]],
-        ['cross node', [sio.urls[0], sio.urls[1]]],
-      ]) {
-        const r = await runGen({ scenario: 'relay', proto: 'sio', urls, ...load }, sio.procs);
-        rows.push({ ...relayRow('Socket.IO+Redis ×2', label, r), round });
-      }
-    } finally {
-      await sio.stop();
-    }
+  } finally {
+    for (const sys of systems) await sys.stop();
   }
   const med = summarize(rows, (r) => `${r.system}|${r.mode}`);
   table(
@@ -188,24 +199,6 @@ async function suiteCross() {
   };
   console.log(`\ncross/same (ours): ${ratios.crossVsSameOurs} (target ≥ 0.6); cross ours/Socket.IO: ${ratios.crossOursVsSio} (target ≥ 2; per CPU-second ${ratios.crossOursVsSioPerCpu})`);
 
-  // fixed cross-node rate: CPU of all the processes of each system, and p99
-  const rate = QUICK ? 1000 : Number(process.env.BENCH_FIXED_RATE || 4000);
-  const pairs = Math.max(load.pairs, Math.ceil(rate / (2 * 80)));
-  const fixed = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const start of [() => startOurs(2), () => startSio(2)]) {
-      const sys = await start();
-      try {
-        const r = await runGen(
-          { scenario: 'rate', proto: sys.proto, urls: [sys.urls[0], sys.urls[1]], pairs, rate, warmupS: QUICK ? 1 : 2, durationS: QUICK ? 2 : 8, deadlineS: 120 },
-          sys.procs,
-        );
-        fixed.push({ ...relayRow(sys.name, `cross node, open loop ${rate}/s`, { ...r, msgsPerSec: r.achievedPerSec }), round });
-      } finally {
-        await sys.stop();
-      }
-    }
-  }
   const fmed = summarize(fixed, (r) => r.system);
   table(`cross-node at a fixed rate (${rate} msgs/s, ${pairs} pairs)`, RELAY_COLS, [...fixed, ...fmed]);
   const fo = fmed.find((r) => r.system.startsWith('p2p-share'));
@@ -378,17 +371,21 @@ async function suiteIdle50k() {
 }
 
 async function suiteProfile() {
-  // JFR of one node under relay load
+  // JFR of one node under relay load, started after a warm-up so the JIT is out of the picture
   const file = join(LOGS, 'relay.jfr');
-  const sys = await startOurs(1, { jfr: `duration=60s,filename=${file},settings=profile` });
+  const sys = await startOurs(1);
   let r;
   try {
-    r = await runGen({ scenario: 'relay', proto: 'ours', urls: [sys.urls[0]], ...relayLoad(), durationS: QUICK ? 3 : 20 }, sys.procs);
-    execFileSync('jcmd', [String(sys.procs[0].pid), 'JFR.dump', `filename=${file}`]);
+    await warm(sys);
+    const pid = String(sys.procs[0].pid);
+    execFileSync('jcmd', [pid, 'JFR.start', 'name=bench', 'settings=profile', `filename=${file}`]);
+    r = await runGen({ scenario: 'relay', proto: 'ours', urls: [sys.urls[0]], ...relayLoad(), durationS: QUICK ? 3 : 30 }, sys.procs);
+    execFileSync('jcmd', [pid, 'JFR.stop', 'name=bench', `filename=${file}`]);
   } finally {
     await sys.stop();
   }
-  console.log(`relay under JFR: ${r.msgsPerSec} msgs/s; recording ${file}`);
+  console.log(`relay under JFR: ${r.msgsPerSec} msgs/s, ${Math.round((r.msgsPerSec * r.windowS) / r.serverCpuS)} msgs per server CPU-s; recording ${file}`);
+  console.log(`hot spots: jfr print --events jdk.ExecutionSample ${file} (or: node bench/signaling/jfr-top.mjs ${file})`);
   return { file, relay: relayRow('p2p-share', 'under JFR', r) };
 }
 
@@ -399,6 +396,7 @@ async function suiteQuickFig() {
   for (let round = 1; round <= ROUNDS; round++) {
     const one = await startOurs(1);
     try {
+      await warm(one);
       const r = await runGen({ scenario: 'relay', proto: 'ours', urls: [one.urls[0]], ...load }, one.procs);
       rows.push({ ...relayRow('p2p-share ×1', 'one node', r), round });
     } finally {
@@ -406,6 +404,7 @@ async function suiteQuickFig() {
     }
     const two = await startOurs(2);
     try {
+      await warm(two, [two.urls[0], two.urls[1]]);
       for (const [label, urls] of [
         ['same node', [two.urls[0], two.urls[0]]],
         ['cross node', [two.urls[0], two.urls[1]]],
@@ -430,7 +429,8 @@ async function suiteSmoke() {
     console.log(`${cond ? 'ok  ' : 'FAIL'} ${name}`);
   };
   const tiny = { pairs: 4, window: 1, warmupS: 0.3, durationS: 0.7, deadlineS: 30 };
-  const ours = await startOurs(2);
+  // all systems start at once (the JVMs' start dominates a smoke run)
+  const [ours, pj, sio] = await Promise.all([startOurs(2), startPeerJS({ concurrentLimit: 100000 }), startSio(2)]);
   try {
     const r = await runGen({ scenario: 'relay', proto: 'ours', urls: [ours.urls[0], ours.urls[1]], ...tiny }, ours.procs);
     check(`ours relay cross-node (${r.msgsPerSec} msgs/s)`, r.msgsPerSec > 0 && r.serverErrors === 0);
@@ -440,26 +440,16 @@ async function suiteSmoke() {
     check(`ours connect (${c.perSec}/s)`, c.ok === 20);
     const i = await holdIdle(ours, 20, 1);
     check(`ours idle (${i.heapPerConnB} B/conn)`, i.ok === 20 && i.heapPerConnB != null);
+    const pr = await runGen({ scenario: 'relay', proto: 'peerjs', urls: [pj.urls[0]], ...tiny }, pj.procs);
+    check(`peerjs relay (${pr.msgsPerSec} msgs/s)`, pr.msgsPerSec > 0);
+    const pc = await runGen({ scenario: 'connect', proto: 'peerjs', urls: [pj.urls[0]], count: 20, concurrency: 5, deadlineS: 30 }, pj.procs);
+    check(`peerjs connect (${pc.perSec}/s)`, pc.ok === 20);
+    const pi = await holdIdle(pj, 20, 1);
+    check(`peerjs idle`, pi.ok === 20);
+    const sr = await runGen({ scenario: 'relay', proto: 'sio', urls: [sio.urls[0], sio.urls[1]], ...tiny }, sio.procs);
+    check(`socket.io+redis relay cross-node (${sr.msgsPerSec} msgs/s)`, sr.msgsPerSec > 0);
   } finally {
-    await ours.stop();
-  }
-  const pj = await startPeerJS({ concurrentLimit: 100000 });
-  try {
-    const r = await runGen({ scenario: 'relay', proto: 'peerjs', urls: [pj.urls[0]], ...tiny }, pj.procs);
-    check(`peerjs relay (${r.msgsPerSec} msgs/s)`, r.msgsPerSec > 0);
-    const c = await runGen({ scenario: 'connect', proto: 'peerjs', urls: [pj.urls[0]], count: 20, concurrency: 5, deadlineS: 30 }, pj.procs);
-    check(`peerjs connect (${c.perSec}/s)`, c.ok === 20);
-    const i = await holdIdle(pj, 20, 1);
-    check(`peerjs idle`, i.ok === 20);
-  } finally {
-    await pj.stop();
-  }
-  const sio = await startSio(2);
-  try {
-    const r = await runGen({ scenario: 'relay', proto: 'sio', urls: [sio.urls[0], sio.urls[1]], ...tiny }, sio.procs);
-    check(`socket.io+redis relay cross-node (${r.msgsPerSec} msgs/s)`, r.msgsPerSec > 0);
-  } finally {
-    await sio.stop();
+    await Promise.all([ours.stop(), pj.stop(), sio.stop()]);
   }
   if (fails.length) throw new Error(`smoke failed: ${fails.join(', ')}`);
   return { ok: true };
