@@ -35,8 +35,11 @@ export class Mesh {
     });
     sig.on('signal', (from, data) => {
       if (!isPeerSignal(data)) return;
-      const info = sig.peers.get(from) ?? { id: from };
-      if (!this.links.has(from) && !this.h.wants(info)) return;
+      // A signal may overtake the remote's peer-joined (they travel different paths between
+      // nodes): an unknown sender is answered, never dropped — dropping its offer would leave an
+      // impolite remote waiting for an answer forever. Only known, unwanted peers are ignored.
+      const info = sig.peers.get(from);
+      if (!this.links.has(from) && info && !this.h.wants(info)) return;
       this.ensure(from).handleSignal(data);
     });
   }

@@ -17,6 +17,7 @@ export interface PeerHandlers {
 }
 
 export const LOW_WATER = 1024 * 1024;
+const WATCHDOG_MS = 20_000;
 
 class ChannelLink implements DataLink {
   constructor(private readonly dc: RTCDataChannel) {}
@@ -54,6 +55,7 @@ export class PeerLink {
   private settingRemoteAnswer = false;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     readonly remoteId: string,
@@ -86,6 +88,14 @@ export class PeerLink {
     this.pc.oniceconnectionstatechange = () => {
       if (this.pc.iceConnectionState === 'failed') this.pc.restartIce();
     };
+    // watchdog: a link that is not up after a while gets an ICE restart (new offer, new checks)
+    this.watchdog = setInterval(() => {
+      if (this.closed || this.connected) {
+        if (this.watchdog) clearInterval(this.watchdog);
+        return;
+      }
+      this.pc.restartIce();
+    }, WATCHDOG_MS);
     this.pc.onconnectionstatechange = () => {
       if (this.pc.connectionState === 'closed') this.close();
     };
@@ -143,6 +153,7 @@ export class PeerLink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     try {
       this.dc.close();
       this.pc.close();
