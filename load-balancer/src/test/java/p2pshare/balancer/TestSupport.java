@@ -19,7 +19,7 @@ import p2pshare.cluster.NodeLoad;
 
 /** Helpers for tests with real Hazelcast members on 127.0.0.1: ports, env, HTTP, waiting. */
 final class TestSupport {
-  static final Duration WAIT = Duration.ofSeconds(60);
+  static final Duration WAIT = Duration.ofSeconds(120);
   private static final long POLL_MS = 50;
 
   static final HttpClient HTTP =

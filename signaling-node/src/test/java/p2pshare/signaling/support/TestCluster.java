@@ -92,7 +92,7 @@ public final class TestCluster implements AutoCloseable {
 
   public static <T> T await(io.vertx.core.Future<T> future) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
