@@ -92,6 +92,14 @@ class ComposeFileTest {
     }
   }
 
+  /** The host part of each host[:port] of a CLUSTER_MEMBERS list. */
+  private static List<String> memberHosts(String members) {
+    return java.util.Arrays.stream(members.split(","))
+        .map(String::trim)
+        .map(m -> m.contains(":") ? m.substring(0, m.indexOf(':')) : m)
+        .toList();
+  }
+
   @Test
   void nodesJoinOneClusterByServiceName() {
     Set<String> ids = new TreeSet<>();
@@ -99,7 +107,7 @@ class ComposeFileTest {
       Map<String, String> e = env(node);
       assertEquals("node", e.get("ROLE"), node);
       assertTrue(ids.add(e.get("NODE_ID")), node + ": NODE_ID unique");
-      List<String> members = List.of(e.get("CLUSTER_MEMBERS").split(","));
+      List<String> members = memberHosts(e.get("CLUSTER_MEMBERS"));
       for (String other : NODES) {
         if (!other.equals(node)) {
           assertTrue(members.contains(other), node + ": CLUSTER_MEMBERS names " + other);
@@ -108,7 +116,7 @@ class ComposeFileTest {
       assertTrue(members.contains("balancer"), node + ": CLUSTER_MEMBERS names the balancer");
       assertEquals(env("balancer").get("CLUSTER_NAME"), e.get("CLUSTER_NAME"), "one cluster name");
     }
-    List<String> balancerMembers = List.of(env("balancer").get("CLUSTER_MEMBERS").split(","));
+    List<String> balancerMembers = memberHosts(env("balancer").get("CLUSTER_MEMBERS"));
     assertTrue(balancerMembers.containsAll(NODES), "the balancer names the nodes");
     assertEquals("balancer", env("balancer").get("ROLE"));
   }
