@@ -301,7 +301,7 @@ export class ReceiverSession {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       void this.save();
-    }, 300);
+    }, 100);
   }
 
   private async save(): Promise<void> {
