@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 /** The balancer's HTTP error codes (PROTOCOL.md): the wire name and the HTTP status of each. */
 public enum ApiError {
   BAD_ROOM_ID("bad-room-id", 400, "room id must be 16-64 characters of [A-Za-z0-9_-]"),
+  BAD_ANALYTICS("bad-analytics", 400, "the analytics report does not follow docs/PROTOCOL.md"),
   NOT_FOUND("not-found", 404, "no such path"),
   METHOD_NOT_ALLOWED("method-not-allowed", 405, "method not allowed on this path"),
   RATE_LIMITED("rate-limited", 429, "too many requests, slow down"),

@@ -72,7 +72,15 @@ public final class Balancer {
         new MetricsAggregator(vertx, env.nodeId(), runtime.registry(), nodes, meters);
     HttpApi api =
         new HttpApi(
-            assigner, nodes, metrics, roomCreationLimiter, meters, WebPages.load(), this::ready);
+            assigner,
+            nodes,
+            metrics,
+            roomCreationLimiter,
+            meters,
+            WebPages.load(),
+            this::ready,
+            new AnalyticsRoutes(
+                new AnalyticsMeters(runtime.registry()), AnalyticsRoutes.defaultLimiter()));
 
     // All instances share one listening socket. Vert.x shares a server between instances only
     // for a fixed port, or for a negative one meaning "one shared random port": PORT=0 maps there.

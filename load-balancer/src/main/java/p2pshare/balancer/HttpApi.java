@@ -34,6 +34,7 @@ public final class HttpApi {
   private final BalancerMeters meters;
   private final WebPages pages;
   private final BooleanSupplier ready;
+  private final AnalyticsRoutes analytics;
 
   public HttpApi(
       RoomAssigner assigner,
@@ -42,7 +43,8 @@ public final class HttpApi {
       RateLimiter roomCreationLimiter,
       BalancerMeters meters,
       WebPages pages,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      AnalyticsRoutes analytics) {
     this.assigner = assigner;
     this.nodes = nodes;
     this.metrics = metrics;
@@ -50,6 +52,7 @@ public final class HttpApi {
     this.meters = meters;
     this.pages = pages;
     this.ready = ready;
+    this.analytics = analytics;
   }
 
   /** A router for one verticle instance; the state behind it is shared and thread-safe. */
@@ -58,6 +61,7 @@ public final class HttpApi {
     router.post("/api/rooms").handler(this::handleCreateRoom);
     router.get("/api/rooms/:id").handler(this::handleGetRoom);
     router.get("/api/nodes").handler(this::handleNodes);
+    analytics.mount(router);
     // The cluster-wide /metrics is mounted before OpsRoutes, whose own /metrics it shadows.
     router.get("/metrics").handler(this::handleMetrics);
     OpsRoutes.mount(router, ready, () -> "");
