@@ -200,6 +200,22 @@
     $("t-msgs").textContent = fmtNum(sum((n) => n.msgsPerSec), 1);
   }
 
+  /** Opt-in analytics of this balancer: count, direct/stun/relay split, mean speed. */
+  async function pollAnalytics() {
+    try {
+      const res = await fetch("/api/analytics/summary", { cache: "no-store" });
+      if (!res.ok) return;
+      const a = await res.json();
+      $("a-reports").textContent = fmtInt(a.reports);
+      const c = a.byConnection || {};
+      $("a-detail").textContent =
+        "direct " + fmtInt(c.direct || 0) + " · stun " + fmtInt(c.stun || 0) + " · relay " + fmtInt(c.relay || 0) +
+        (a.reports ? " · avg " + fmtBytes(a.meanAvgBytesPerSec) + " MiB/s" : "");
+    } catch (e) {
+      // analytics are optional: the node charts go on without them
+    }
+  }
+
   function setStatus(ok, text) {
     $("status").className = "status " + (ok ? "ok" : "bad");
     $("status-text").textContent = text;
@@ -218,6 +234,7 @@
       updateTotals(nodes);
       updateTable(nodes, serverNowMs);
       updateCharts();
+      pollAnalytics();
       setStatus(true, "live · " + new Date().toLocaleTimeString());
     } catch (e) {
       setStatus(false, "balancer not answering (" + (e.name === "AbortError" ? "timeout" : e.message) + ")");
