@@ -5,37 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import p2pshare.cluster.Ids;
-import p2pshare.signaling.support.TestCluster;
+import p2pshare.signaling.support.ClusterTestBase;
 import p2pshare.signaling.support.WsClient;
 
 /** Peers on two different nodes of a real two-member cluster signal each other. */
-class CrossNodeSignalingTest {
-  static TestCluster cluster;
-  static Vertx clientVertx;
+class CrossNodeSignalingTest extends ClusterTestBase {
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2);
-    clientVertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    TestCluster.await(clientVertx.close());
-    cluster.close();
+  static void start() {
+    startCluster(2, Map.of());
   }
 
   @ParameterizedTest(name = "A on node {0}, B on node {1}")

@@ -4,35 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import p2pshare.cluster.Ids;
-import p2pshare.signaling.support.TestCluster;
+import p2pshare.signaling.support.ClusterTestBase;
 import p2pshare.signaling.support.WsClient;
 
 /**
  * The idle timeout (pongs count as traffic) and drain: reconnect to every socket, then draining.
  */
-class LivenessAndDrainTest {
+class LivenessAndDrainTest extends ClusterTestBase {
   static final int IDLE_S = 2;
-  static TestCluster cluster;
-  static Vertx clientVertx;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2, Map.of("IDLE_TIMEOUT_S", String.valueOf(IDLE_S)));
-    clientVertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    TestCluster.await(clientVertx.close());
-    cluster.close();
+  static void start() {
+    startCluster(2, Map.of("IDLE_TIMEOUT_S", String.valueOf(IDLE_S)));
   }
 
   @Test

@@ -4,34 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import p2pshare.cluster.Ids;
-import p2pshare.signaling.support.TestCluster;
+import p2pshare.signaling.support.ClusterTestBase;
 import p2pshare.signaling.support.WsClient;
 
 /** A member that dies abruptly: its peers leave everyone else's rooms within the budget. */
-class NodeDeathTest {
+class NodeDeathTest extends ClusterTestBase {
   static final long BUDGET_MS = 15_000;
-  static TestCluster cluster;
-  static Vertx clientVertx;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(3, Map.of("RESUME_WINDOW_S", "20"));
-    clientVertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    TestCluster.await(clientVertx.close());
-    cluster.close();
+  static void start() {
+    startCluster(3, Map.of("RESUME_WINDOW_S", "20"));
   }
 
   @Test

@@ -4,34 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import p2pshare.cluster.Ids;
-import p2pshare.signaling.support.TestCluster;
+import p2pshare.signaling.support.ClusterTestBase;
 import p2pshare.signaling.support.WsClient;
 
 /** Every error code of PROTOCOL.md, and abuse that must not hurt other sockets. */
-class ProtocolErrorsTest {
+class ProtocolErrorsTest extends ClusterTestBase {
   static final int MAX_PEERS = 3;
-  static TestCluster cluster;
-  static Vertx clientVertx;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(1, Map.of("MAX_PEERS_PER_ROOM", String.valueOf(MAX_PEERS)));
-    clientVertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    TestCluster.await(clientVertx.close());
-    cluster.close();
+  static void start() {
+    startCluster(1, Map.of("MAX_PEERS_PER_ROOM", String.valueOf(MAX_PEERS)));
   }
 
   private WsClient connect() {

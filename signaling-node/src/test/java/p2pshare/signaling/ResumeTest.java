@@ -5,32 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import p2pshare.cluster.Ids;
-import p2pshare.signaling.support.TestCluster;
+import p2pshare.signaling.support.ClusterTestBase;
 import p2pshare.signaling.support.WsClient;
 
 /** Resume tokens, the replay ring and handover between nodes (PROTOCOL.md "resume"). */
-class ResumeTest {
+class ResumeTest extends ClusterTestBase {
   static final int WINDOW_S = 3;
-  static TestCluster cluster;
-  static Vertx clientVertx;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2, Map.of("RESUME_WINDOW_S", String.valueOf(WINDOW_S)));
-    clientVertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    TestCluster.await(clientVertx.close());
-    cluster.close();
+  static void start() {
+    startCluster(2, Map.of("RESUME_WINDOW_S", String.valueOf(WINDOW_S)));
   }
 
   private static JsonObject resumeJoin(String room, String token, Long lastSeq) {
