@@ -23,8 +23,10 @@ for (const size of [16384, 65536, 131072 + 36, 262144 - 64]) {
   const r = await p.evaluate(async (size) => {
     const a = new RTCPeerConnection(),
       c = new RTCPeerConnection();
-    a.onicecandidate = (e) => e.candidate && c.addIceCandidate(e.candidate);
-    c.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+    // loopback candidates only: the traffic stays on 127.0.0.1/::1
+    const lo = (x) => / (127\.[0-9.]+|::1) /.test(x.candidate);
+    a.onicecandidate = (e) => e.candidate && lo(e.candidate) && c.addIceCandidate(e.candidate);
+    c.onicecandidate = (e) => e.candidate && lo(e.candidate) && a.addIceCandidate(e.candidate);
     const d1 = a.createDataChannel('x', { negotiated: true, id: 0 }),
       d2 = c.createDataChannel('x', { negotiated: true, id: 0 });
     d2.binaryType = 'arraybuffer';
@@ -54,7 +56,8 @@ for (const size of [16384, 65536, 131072 + 36, 262144 - 64]) {
     const st = await a.getStats();
     let ct = '';
     st.forEach((x) => {
-      if (x.type === 'local-candidate') ct += x.candidateType + ':' + x.address + ' ';
+      if (x.type === 'candidate-pair' && x.nominated && x.state === 'succeeded')
+        ct = st.get(x.localCandidateId).address + ' <-> ' + st.get(x.remoteCandidateId).address;
     });
     a.close();
     c.close();

@@ -30,6 +30,10 @@ export async function newContext(browser: Browser, base: string): Promise<Browse
     viewport: { width: 1000, height: 800 },
   });
   await ctx.grantPermissions(['camera', 'microphone'], { origin: base });
+  // keep peer-to-peer test traffic on loopback (the page then drops every other ICE candidate)
+  await ctx.addInitScript(() => {
+    (window as unknown as { __P2P_LOOPBACK_ONLY: boolean }).__P2P_LOOPBACK_ONLY = true;
+  });
   return ctx;
 }
 

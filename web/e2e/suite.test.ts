@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -75,6 +75,27 @@ async function pair(
   const recvNode = await bodyNode(receiver);
   assert.notEqual(recvNode, senderNode, 'sender and receiver must sit on different nodes');
   return { sender, receiver, link, senderNode, recvNode: other };
+}
+
+/** Local and remote address of the receiver's selected ICE candidate pair. */
+async function selectedPair(p: Page): Promise<string> {
+  return p.evaluate(async () => {
+    type Links = Map<string, { pc: RTCPeerConnection }>;
+    const s = (window as unknown as { __p2p: { session: { mesh: { links: Links } } } }).__p2p;
+    for (const l of s.session.mesh.links.values()) {
+      const st = await l.pc.getStats();
+      let out = '';
+      st.forEach((r: Record<string, unknown>) => {
+        if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') {
+          const a = st.get(r.localCandidateId as string) as { address?: string };
+          const b = st.get(r.remoteCandidateId as string) as { address?: string };
+          out = `${a?.address} <-> ${b?.address}`;
+        }
+      });
+      if (out) return out;
+    }
+    return 'none';
+  });
 }
 
 async function storeKind(p: Page): Promise<string> {
@@ -160,6 +181,17 @@ describe('p2p-share e2e', { concurrency: false }, () => {
         `# throughput encrypted+hashed: ${(BIG / MiB).toFixed(0)} MiB in ${secs.toFixed(2)} s = ${timing.encrypted.toFixed(1)} MiB/s (all three files)`,
       );
       assert.equal(await storeKind(receiver), 'opfs', 'Chromium stores pieces in OPFS');
+      const route = await selectedPair(receiver);
+      // candidates sent and accepted are loopback only; the local socket may sit on any of this
+      // machine's own interfaces, so both ends of the pair must be addresses of this machine
+      const own = new Set(
+        Object.values(networkInterfaces())
+          .flat()
+          .map((i) => i?.address),
+      );
+      for (const a of route.split(' <-> '))
+        assert.ok(own.has(a) || a.startsWith('127.'), `route ${route} stays on this machine`);
+      console.log(`# selected candidate pair (receiver): ${route}`);
       for (const f of ['big.bin', 'empty.txt', 'secret-notes.txt']) {
         const { sha, name } = await saveAndHash(receiver, f);
         assert.equal(name, f);

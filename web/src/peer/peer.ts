@@ -17,6 +17,30 @@ export interface PeerHandlers {
 }
 
 export const LOW_WATER = 1024 * 1024;
+
+/** Test/debug hook: keep only loopback ICE candidates (127.0.0.0/8, ::1), local and remote. */
+let loopbackOnly = false;
+export function setLoopbackOnly(on: boolean): void {
+  loopbackOnly = on;
+}
+
+export function isLoopbackCandidate(candidate: string): boolean {
+  const addr = candidate.replace(/^a=/, '').split(' ')[4] ?? '';
+  return addr.startsWith('127.') || addr === '::1';
+}
+
+function filterSdp(sdp: string | undefined): string | undefined {
+  if (!loopbackOnly || !sdp) return sdp;
+  return sdp
+    .split('\r\n')
+    .filter((l) => !l.startsWith('a=candidate:') || isLoopbackCandidate(l))
+    .join('\r\n');
+}
+
+function descOut(d: RTCSessionDescription): RTCSessionDescriptionInit {
+  const j = d.toJSON() as RTCSessionDescriptionInit;
+  return { type: j.type, sdp: filterSdp(j.sdp) };
+}
 const WATCHDOG_MS = 20_000;
 
 class ChannelLink implements DataLink {
@@ -72,13 +96,15 @@ export class PeerLink {
     this.dc.onopen = () => this.handlers.open(this.link);
     this.dc.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => this.handlers.message(ev.data);
     this.dc.onclose = () => this.close();
-    this.pc.onicecandidate = ({ candidate }) =>
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate && loopbackOnly && !isLoopbackCandidate(candidate.candidate)) return;
       this.sendSignal({ cand: candidate ? candidate.toJSON() : null });
+    };
     this.pc.onnegotiationneeded = async () => {
       try {
         this.makingOffer = true;
         await this.pc.setLocalDescription();
-        if (this.pc.localDescription) this.sendSignal({ desc: this.pc.localDescription.toJSON() });
+        if (this.pc.localDescription) this.sendSignal({ desc: descOut(this.pc.localDescription) });
       } catch {
         /* a later negotiationneeded retries */
       } finally {
@@ -118,13 +144,14 @@ export class PeerLink {
       this.ignoreOffer = !this.polite && collision;
       if (this.ignoreOffer) return;
       this.settingRemoteAnswer = desc.type === 'answer';
-      await this.pc.setRemoteDescription(desc);
+      await this.pc.setRemoteDescription({ type: desc.type, sdp: filterSdp(desc.sdp) });
       this.settingRemoteAnswer = false;
       if (desc.type === 'offer') {
         await this.pc.setLocalDescription();
-        if (this.pc.localDescription) this.sendSignal({ desc: this.pc.localDescription.toJSON() });
+        if (this.pc.localDescription) this.sendSignal({ desc: descOut(this.pc.localDescription) });
       }
     } else if (cand !== undefined) {
+      if (cand && loopbackOnly && cand.candidate && !isLoopbackCandidate(cand.candidate)) return;
       try {
         await this.pc.addIceCandidate(cand ?? undefined);
       } catch (e) {

@@ -6,10 +6,13 @@
  *   ?storage=idb    (receiver) use the IndexedDB fallback instead of OPFS
  *   ?quota=<bytes>  (receiver) pretend this much space is free (tests the no-space message)
  *   ?rate=<bytes/s> (receiver) cap the download rate
+ *   ?loopback=1     use only loopback ICE candidates (also set by window.__P2P_LOOPBACK_ONLY,
+ *                   which the e2e suite injects so that test traffic stays on 127.0.0.1/::1)
  */
 import './style.css';
 import { downloadZip } from 'client-zip';
 import QRCode from 'qrcode';
+import { setLoopbackOnly } from '../peer/peer';
 import { ReceiverSession } from '../transfer/receiver';
 import { SenderSession } from '../transfer/sender';
 import { download, formatBytes, formatEta, h, Speedometer } from './dom';
@@ -17,6 +20,10 @@ import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';
 
 const params = new URLSearchParams(location.search);
+setLoopbackOnly(
+  params.get('loopback') === '1' ||
+    (window as unknown as { __P2P_LOOPBACK_ONLY?: boolean }).__P2P_LOOPBACK_ONLY === true,
+);
 const overrideUrl = params.get('node');
 const app = document.getElementById('app')!;
 
