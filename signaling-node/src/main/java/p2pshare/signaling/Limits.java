@@ -29,5 +29,5 @@ public final class Limits {
   public static final int PINGS_PER_IDLE_TIMEOUT = 3;
 
   /** How long SIGTERM waits for clients to move away before closing what is left. */
-  public static final long DRAIN_GRACE_MS = 5_000;
+  public static final long DRAIN_GRACE_MS = 4_000;
 }
