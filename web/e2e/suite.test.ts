@@ -434,6 +434,31 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     },
   );
 
+  test('(10) the sender closes its tab mid-transfer: peer-gone', { timeout: 120_000 }, async () => {
+    const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
+      recvQuery: `rate=${4 * MiB}`,
+    });
+    await poll(
+      () => rows(receiver),
+      (r) => r.length === 1,
+      60_000,
+      'offered rows',
+    );
+    await accept(receiver);
+    await poll(
+      () => rows(receiver),
+      (r) => r[0]!.bytes > 2 * MiB,
+      60_000,
+      'some progress',
+    );
+    await sender.close();
+    const err = receiver.getByTestId('error');
+    await err.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await err.getAttribute('data-code'), 'peer-gone');
+    assert.notEqual((await rows(receiver))[0]!.state, 'done');
+    await closeAll();
+  });
+
   test('(7) one sender, two receivers at once', { timeout: 300_000 }, async () => {
     const { sender, receiver: r1, link } = await pair([join(dir, 'medium.bin')]);
     const r2 = await page();

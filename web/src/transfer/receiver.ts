@@ -141,7 +141,7 @@ export class ReceiverSession {
           'peer-gone',
           'The sender is not connected. Keep this page open: it continues when the sender is back.',
         );
-    }, this.opts.peerGoneAfterMs ?? 20000);
+    }, this.opts.peerGoneAfterMs ?? 8000);
   }
 
   private clearGone() {
