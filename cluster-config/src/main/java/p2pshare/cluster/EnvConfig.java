@@ -27,7 +27,8 @@ public record EnvConfig(
     int maxPeersPerRoom,
     List<String> turnUrls,
     String turnSecret,
-    int turnTtlS) {
+    int turnTtlS,
+    String assetBaseUrl) {
 
   /** How Hazelcast finds its peers: a TCP-IP member list, or a Kubernetes headless service. */
   public enum Discovery {
@@ -61,6 +62,10 @@ public record EnvConfig(
         throw new ConfigException("CLUSTER_MEMBERS", m, "a comma list of host[:port]");
       }
     }
+    String assetBaseUrl = r.string("ASSET_BASE_URL", "");
+    if (!assetBaseUrl.isEmpty() && !assetBaseUrl.matches("https?://[^\\s\"<>]+")) {
+      throw new ConfigException("ASSET_BASE_URL", assetBaseUrl, "an http:// or https:// URL");
+    }
     String discoveryText = r.string("CLUSTER_DISCOVERY", "tcp-ip");
     Discovery discovery =
         switch (discoveryText) {
@@ -87,7 +92,8 @@ public record EnvConfig(
         r.positiveInt("MAX_PEERS_PER_ROOM", 64),
         r.list("TURN_URLS", List.of()),
         r.string("TURN_SECRET", ""),
-        r.positiveInt("TURN_TTL_S", 86_400));
+        r.positiveInt("TURN_TTL_S", 86_400),
+        assetBaseUrl);
   }
 
   private static boolean validPortSuffix(String member) {
@@ -124,7 +130,8 @@ public record EnvConfig(
         maxPeersPerRoom,
         turnUrls,
         turnSecret,
-        turnTtlS);
+        turnTtlS,
+        assetBaseUrl);
   }
 
   /** Reads and checks single variables; blank counts as unset. */

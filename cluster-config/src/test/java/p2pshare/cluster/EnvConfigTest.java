@@ -67,6 +67,7 @@ class EnvConfigTest {
                 "IDLE_TIMEOUT_S", "-3",
                 "PUBLIC_URL", "http://x",
                 "CLUSTER_DISCOVERY", "multicast",
+                "ASSET_BASE_URL", "javascript:alert(1)",
                 "NODE_ID", "x".repeat(65))
             .entrySet()) {
       ConfigException e =

@@ -77,7 +77,7 @@ public final class Balancer {
             metrics,
             roomCreationLimiter,
             meters,
-            WebPages.load(),
+            WebPages.load(env.assetBaseUrl()),
             this::ready,
             new AnalyticsRoutes(
                 new AnalyticsMeters(runtime.registry()), AnalyticsRoutes.defaultLimiter()));

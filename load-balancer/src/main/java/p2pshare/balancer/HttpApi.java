@@ -27,6 +27,9 @@ public final class HttpApi {
   /** Hashed static assets may be cached; pages and API answers are not. */
   static final long STATIC_MAX_AGE_S = 3_600;
 
+  /** Content-hashed client assets: cached for a year by browsers and CDNs. */
+  static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
   private final RoomAssigner assigner;
   private final NodeRegistry nodes;
   private final MetricsAggregator metrics;
@@ -76,6 +79,15 @@ public final class HttpApi {
 
     router.get("/").handler(ctx -> page(ctx, pages.clientIndex()));
     router.get("/r/:id").handler(ctx -> page(ctx, pages.clientIndex()));
+    // Vite names assets by content hash: a changed file is a new URL, so they never go stale.
+    router
+        .get("/assets/*")
+        .handler(
+            ctx -> {
+              ctx.response().putHeader("cache-control", IMMUTABLE);
+              ctx.next();
+            })
+        .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setCachingEnabled(false));
     router
         .get("/*")
         .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setMaxAgeSeconds(STATIC_MAX_AGE_S));

@@ -30,12 +30,32 @@ public record WebPages(String clientIndex, boolean clientBuilt, String dashboard
 
   /** Reads the pages from the classpath; blocking, call once at start. */
   public static WebPages load() {
-    String client = read(CLIENT_ROOT + "/index.html");
+    return load("");
+  }
+
+  /**
+   * As {@link #load()}; with an {@code assetBaseUrl} (ASSET_BASE_URL, e.g. a CDN) the client's
+   * content-hashed /assets/ are referenced from there instead of this origin.
+   */
+  public static WebPages load(String assetBaseUrl) {
+    String client = withAssetBase(read(CLIENT_ROOT + "/index.html"), assetBaseUrl);
     String dashboard = read(DASHBOARD_ROOT + "/index.html");
     if (dashboard == null) {
       throw new IllegalStateException("dashboard/index.html missing from the classpath");
     }
     return new WebPages(client == null ? FALLBACK_CLIENT : client, client != null, dashboard);
+  }
+
+  static String withAssetBase(String html, String assetBaseUrl) {
+    if (html == null || assetBaseUrl.isEmpty()) {
+      return html;
+    }
+    String base =
+        assetBaseUrl.endsWith("/")
+            ? assetBaseUrl.substring(0, assetBaseUrl.length() - 1)
+            : assetBaseUrl;
+    return html.replace("src=\"/assets/", "src=\"" + base + "/assets/")
+        .replace("href=\"/assets/", "href=\"" + base + "/assets/");
   }
 
   private static String read(String resource) {

@@ -452,7 +452,14 @@ class BalancerApiTest {
       assertEquals(200, r.statusCode(), path);
       assertTrue(r.body().contains("balancer-test-index"), path);
       assertEquals("no-referrer", r.headers().firstValue("referrer-policy").orElse(""));
+      assertEquals("no-cache", r.headers().firstValue("cache-control").orElse(""), path);
     }
+    HttpResponse<String> asset = get(base + "/assets/app-3f2a9c.js");
+    assertEquals(200, asset.statusCode());
+    assertEquals(
+        "public, max-age=31536000, immutable",
+        asset.headers().firstValue("cache-control").orElse(""),
+        "content-hashed assets are cached for good");
   }
 
   @Test
