@@ -339,7 +339,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
       const sentBefore = (await stats(sender)).bytesSent!;
       const verifiedBefore = (await rows(receiver))[0]!.bytes;
       await receiver.reload();
-      await waitAllDone(receiver, 1);
+      await waitAllDone(receiver, 1, 200_000);
       const after = await stats(receiver);
       const sentAfter = (await stats(sender)).bytesSent! - sentBefore;
       console.log(

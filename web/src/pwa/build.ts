@@ -37,7 +37,11 @@ function icons(): Plugin {
     apply: 'build',
     generateBundle() {
       for (const size of ICON_SIZES)
-        this.emitFile({ type: 'asset', fileName: `icons/icon-${size}.png`, source: renderIcon(size) });
+        this.emitFile({
+          type: 'asset',
+          fileName: `icons/icon-${size}.png`,
+          source: renderIcon(size),
+        });
     },
     transformIndexHtml() {
       return [
@@ -78,7 +82,7 @@ export function pwaPlugins(): Plugin[] {
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,png,svg}'],
         navigateFallback: '/index.html',
         navigateFallbackAllowlist: [/^\/$/, /^\/r\/[^/]+\/?$/],
         navigateFallbackDenylist: [NETWORK_ONLY],
@@ -87,7 +91,9 @@ export function pwaPlugins(): Plugin[] {
         skipWaiting: false,
         runtimeCaching: [
           {
-            urlPattern: ({ url }) => NETWORK_ONLY.test(url.pathname),
+            // serialized into sw.js: no outer variables inside this function
+            urlPattern: ({ url }) =>
+              /^\/(api\/|ws(\/|$)|metrics(\/|$)|dashboard(\/|$))/.test(url.pathname),
             handler: 'NetworkOnly',
           },
         ],

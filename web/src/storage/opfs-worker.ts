@@ -47,7 +47,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
             fh as unknown as { createSyncAccessHandle(): Promise<SyncHandle> }
           ).createSyncAccessHandle();
         } catch (e) {
-          if (attempt >= 50) throw e;
+          if (attempt >= 300) throw e; // 30 s
           await new Promise((r) => setTimeout(r, 100));
         }
       }

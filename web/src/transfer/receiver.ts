@@ -198,10 +198,9 @@ export class ReceiverSession {
   /** Adopts a (new or bigger) manifest, keeping verified pieces of files already known. */
   private async useManifest(m: Manifest): Promise<void> {
     const old = this.manifest;
-    if (old && JSON.stringify(old) === JSON.stringify(m)) return;
+    if (old && this.dl && JSON.stringify(old) === JSON.stringify(m)) return;
     const keep = new Map<string, DownloadFile>();
     if (this.dl) for (const f of this.dl.files) keep.set(this.dl.manifest.files[f.index]!.id, f);
-    this.manifest = m;
     const keys = await Promise.all(
       m.files.map((f) => (m.plain || !this.keys ? null : deriveFileKey(this.keys, f.id))),
     );
@@ -217,6 +216,7 @@ export class ReceiverSession {
       this.fail('storage', `Cannot store the files in this browser: ${String(e)}`);
       throw e;
     }
+    this.manifest = m;
     const dl = new Downloader(m, keys, this.store, this.stats, have, {
       onChange: (i) => {
         this.report(i);
