@@ -9,6 +9,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v turnserver >/dev/null 2>&1 || need+=(coturn)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -18,6 +19,9 @@ fi
 
 # Java: every module's tests + system tests (failsafe) + formatting; also builds web/ (npm ci).
 mvn -B -ntp verify
+
+# Benchmarks never rot: a smoke run of each (seconds, tiny sizes) against the jars just built.
+bash bench/smoke.sh
 
 # Web: lint (eslint, prettier, tsc), unit tests (Vitest), end-to-end (Playwright + Chromium).
 cd web
