@@ -36,7 +36,10 @@ const base: TransferFigures = {
 
 describe('analytics report', () => {
   it('has exactly the schema fields, whole numbers, closed words', () => {
-    const r = buildReport(base, 'Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/140.0 Safari/537.36');
+    const r = buildReport(
+      base,
+      'Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/140.0 Safari/537.36',
+    );
     expect(Object.keys(r).sort()).toEqual(FIELDS);
     expect(r).toEqual({
       v: 1,
@@ -60,10 +63,7 @@ describe('analytics report', () => {
   });
 
   it('clamps: peak ≥ avg, bounds, non-finite → 0', () => {
-    const r = buildReport(
-      { ...base, avgBps: 10, peakBps: 3, durationMs: 1e12, errors: -5 },
-      'x',
-    );
+    const r = buildReport({ ...base, avgBps: 10, peakBps: 3, durationMs: 1e12, errors: -5 }, 'x');
     expect(r.peakBps).toBe(10);
     expect(r.durationMs).toBe(7 * 24 * 3600 * 1000);
     expect(r.errors).toBe(0);

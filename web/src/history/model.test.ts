@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../analytics/report';
-import { evictForSpace, expired, type HistoryEntry, type TransferProbe, TransferTracker } from './model';
+import {
+  evictForSpace,
+  expired,
+  type HistoryEntry,
+  type TransferProbe,
+  TransferTracker,
+} from './model';
 
 function fakeProbe() {
   const s = {

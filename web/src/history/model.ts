@@ -114,7 +114,8 @@ export class TransferTracker {
       this.winStart = t;
       this.winBytes = moved;
     }
-    const avgBps = activeMs > 0 ? (movedHere * 1000) / Math.max(activeMs, 1000) : (prev?.avgBps ?? 0);
+    const avgBps =
+      activeMs > 0 ? (movedHere * 1000) / Math.max(activeMs, 1000) : (prev?.avgBps ?? 0);
     peak = Math.max(peak, avgBps);
     const e: HistoryEntry = {
       id: entryId(p.direction, room),

@@ -4,7 +4,13 @@
  * and applies the cleanup rules (age, low storage).
  */
 import { buildReport, type Consent, sendReport } from '../analytics/report';
-import { evictForSpace, expired, type HistoryEntry, type TransferProbe, TransferTracker } from './model';
+import {
+  evictForSpace,
+  expired,
+  type HistoryEntry,
+  type TransferProbe,
+  TransferTracker,
+} from './model';
 import { deleteRoomData } from './purge';
 import { deleteEntry, getEntry, listEntries, putEntry } from './store';
 
@@ -110,7 +116,9 @@ export class HistoryService {
     const est =
       estimate ??
       (navigator.storage?.estimate
-        ? await navigator.storage.estimate().then((x) => ({ usage: x.usage ?? 0, quota: x.quota ?? 0 }))
+        ? await navigator.storage
+            .estimate()
+            .then((x) => ({ usage: x.usage ?? 0, quota: x.quota ?? 0 }))
         : undefined);
     if (est) {
       const rest = (await listEntries()).filter((e) => !e.cleared);

@@ -20,8 +20,7 @@ async function meshConnection(mesh: Mesh | null): Promise<Connection | null> {
 }
 
 export function receiverProbe(r: ReceiverSession): TransferProbe {
-  const worth = () =>
-    !!r.manifest && (r.accepted || (!!r.error && r.error.code !== 'peer-gone'));
+  const worth = () => !!r.manifest && (r.accepted || (!!r.error && r.error.code !== 'peer-gone'));
   return {
     direction: 'receive',
     room: () => r.room,
@@ -44,8 +43,7 @@ export function receiverProbe(r: ReceiverSession): TransferProbe {
 
 export function senderProbe(s: SenderSession): TransferProbe {
   const total = () => s.files.reduce((a, f) => a + f.entry.size, 0);
-  const allDone = () =>
-    s.files.length > 0 && s.files.every((_, i) => s.fileProgress(i).done);
+  const allDone = () => s.files.length > 0 && s.files.every((_, i) => s.fileProgress(i).done);
   return {
     direction: 'send',
     room: () => s.room,

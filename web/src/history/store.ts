@@ -31,7 +31,10 @@ export async function deleteEntry(id: string): Promise<void> {
 }
 
 /** Pins (stores the link with its key) or unpins (forgets the key). */
-export async function setPinned(id: string, link: string | null): Promise<HistoryEntry | undefined> {
+export async function setPinned(
+  id: string,
+  link: string | null,
+): Promise<HistoryEntry | undefined> {
   const d = await open();
   const e = (await d.get('transfers', id)) as HistoryEntry | undefined;
   if (!e) return undefined;
