@@ -18,6 +18,7 @@ import { SenderSession } from '../transfer/sender';
 import { download, formatBytes, formatEta, h, Speedometer } from './dom';
 import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';
+import { mountExtras } from './extras';
 
 const params = new URLSearchParams(location.search);
 setLoopbackOnly(
@@ -392,3 +393,4 @@ function receiverPage(room: string) {
 const m = location.pathname.match(/^\/r\/([A-Za-z0-9_-]{16,64})\/?$/);
 if (m) receiverPage(m[1]!);
 else senderPage();
+mountExtras(window.__p2p); // issue 8: offline/update banners, install, history, analytics consent
