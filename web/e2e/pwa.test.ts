@@ -1,0 +1,331 @@
+/**
+ * Issue 8 end-to-end (real balancer + two signaling nodes, headless Chromium): the web app
+ * manifest and service worker, the offline shell, the transfer history (survives a reload,
+ * resumes a pinned partial transfer, deletes its OPFS data) and opt-in analytics.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, newContext } from './browser.js';
+import { type Cluster, startCluster } from './cluster.js';
+import { offer, poll, waitAllDone, watched, withQuery, writeRandomFile } from './helpers.js';
+
+const MiB = 1024 * 1024;
+
+let cluster: Cluster;
+let browser: Browser;
+let dir: string;
+const contexts: BrowserContext[] = [];
+
+async function context(): Promise<BrowserContext> {
+  const ctx = await newContext(browser, cluster.base);
+  contexts.push(ctx);
+  return ctx;
+}
+
+async function open(ctx: BrowserContext): Promise<Page> {
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  p.on('console', (m) => {
+    if (m.type() === 'error') console.log('[console.error]', m.text());
+  });
+  watched.push(p);
+  return p;
+}
+
+interface RowAttrs {
+  id: string;
+  room: string;
+  status: string;
+  direction: string;
+  pinned: string;
+}
+
+async function historyRows(page: Page): Promise<RowAttrs[]> {
+  return page.$$eval('[data-testid="history-row"]', (els) =>
+    els.map((e) => ({
+      id: e.getAttribute('data-id') ?? '',
+      room: e.getAttribute('data-room') ?? '',
+      status: e.getAttribute('data-status') ?? '',
+      direction: e.getAttribute('data-direction') ?? '',
+      pinned: e.getAttribute('data-pinned') ?? '',
+    })),
+  );
+}
+
+function analyticsRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/analytics') seen.push(`${r.method()} ${r.postData()}`);
+  });
+  return seen;
+}
+
+function roomOf(link: string): string {
+  return new URL(link).pathname.split('/')[2]!;
+}
+
+function pngSize(b: Buffer): { w: number; h: number } {
+  assert.equal(b.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
+  return { w: b.readUInt32BE(16), h: b.readUInt32BE(20) };
+}
+
+describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'p2p-pwa-'));
+    cluster = await startCluster();
+    browser = await launch();
+  });
+
+  after(async () => {
+    watched.length = 0;
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close().catch(() => {});
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('pwa: manifest valid with both icons; the service worker controls the page after a reload; offline the shell loads from it with the offline banner and /api stays network-only', async () => {
+    const res = await fetch(`${cluster.base}/manifest.webmanifest`);
+    assert.equal(res.status, 200);
+    const m = (await res.json()) as Record<string, unknown> & {
+      icons: { src: string; sizes: string; type: string }[];
+    };
+    assert.equal(m.name, 'p2p-share — encrypted file sharing');
+    assert.equal(m.short_name, 'p2p-share');
+    assert.ok(typeof m.description === 'string' && m.description.length > 10);
+    assert.equal(m.display, 'standalone');
+    assert.equal(m.start_url, '/');
+    assert.match(String(m.theme_color), /^#[0-9a-f]{6}$/i);
+    for (const size of [192, 512]) {
+      const icon = m.icons.find((i) => i.sizes === `${size}x${size}` && i.type === 'image/png');
+      assert.ok(icon, `icon ${size}`);
+      const r = await fetch(new URL(icon.src, cluster.base));
+      assert.equal(r.status, 200, icon.src);
+      assert.deepEqual(pngSize(Buffer.from(await r.arrayBuffer())), { w: size, h: size });
+    }
+
+    const ctx = await context();
+    const page = await open(ctx);
+    await page.goto(cluster.base + '/');
+    assert.equal(await page.getAttribute('link[rel="manifest"]', 'href'), '/manifest.webmanifest');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), false);
+    await page.reload();
+    await poll(
+      () => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''),
+      (v) => v.endsWith('/sw.js'),
+      30_000,
+      'the service worker controls the page',
+    );
+    assert.equal(await page.getByTestId('offline').isVisible(), false);
+
+    await ctx.setOffline(true);
+    await page.goto(cluster.base + '/');
+    await page.getByTestId('offline').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await page.getByTestId('offline').textContent()) ?? '', /offline/i);
+    assert.ok(await page.getByTestId('file-input').count(), 'the sender page rendered offline');
+    // room assignment is never answered from the cache
+    assert.equal(
+      await page.evaluate(() =>
+        fetch('/api/nodes').then(
+          (r) => `status ${r.status}`,
+          () => 'failed',
+        ),
+      ),
+      'failed',
+    );
+    // a receiver link opens offline too (the key stays in the fragment)
+    await page.goto(`${cluster.base}/r/AAAAAAAAAAAAAAAAAAAAAA#not-a-key`);
+    await page.getByTestId('offline').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByTestId('history').waitFor({ state: 'attached', timeout: 10_000 });
+    await ctx.setOffline(false);
+    await page.getByTestId('offline').waitFor({ state: 'hidden', timeout: 10_000 });
+  });
+
+  let receiverCtx: BrowserContext;
+  let received: { room: string; link: string; sender: Page };
+
+  test('history + analytics: a transfer leaves history rows on both sides that survive a reload; no analytics request without consent, exactly one with it; /metrics counts it', async () => {
+    const file = join(dir, 'history.bin');
+    writeRandomFile(file, 3 * MiB);
+    const senderCtx = await context();
+    const sender = await open(senderCtx);
+    const senderReq = analyticsRequests(sender);
+    const link = await offer(sender, cluster.base, [file]);
+    // the sender never answers the prompt: no consent
+    assert.equal(await sender.getByTestId('analytics-consent').isVisible(), true);
+
+    receiverCtx = await context();
+    const receiver = await open(receiverCtx);
+    const recvReq = analyticsRequests(receiver);
+    await receiver.goto(link);
+    await receiver.getByTestId('analytics-consent').waitFor({ state: 'visible' });
+    await receiver.getByTestId('analytics-yes').click();
+    await receiver.getByTestId('analytics-consent').waitFor({ state: 'hidden' });
+    assert.equal(await receiver.getByTestId('analytics-toggle').isChecked(), true);
+    await receiver.getByTestId('accept').click({ timeout: 120_000 });
+    await waitAllDone(receiver, 1, 180_000);
+
+    const room = roomOf(link);
+    const recvRow = await poll(
+      () => historyRows(receiver),
+      (r) => r.some((x) => x.id === `receive:${room}` && x.status === 'completed'),
+      30_000,
+      'receiver history row completed',
+    );
+    assert.equal(recvRow.find((x) => x.id === `receive:${room}`)!.pinned, 'false');
+    await poll(
+      () => historyRows(sender),
+      (r) => r.some((x) => x.id === `send:${room}` && x.status === 'completed'),
+      30_000,
+      'sender history row completed',
+    );
+    await poll(
+      async () => recvReq.length,
+      (n) => n >= 1,
+      30_000,
+      'the analytics report',
+    );
+    await new Promise((r) => setTimeout(r, 3000)); // nothing more follows
+    assert.equal(recvReq.length, 1, recvReq.join('\n'));
+    const body = JSON.parse(recvReq[0]!.replace(/^POST /, '')) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), [
+      'avgBps',
+      'browser',
+      'connection',
+      'direction',
+      'durationMs',
+      'errors',
+      'outcome',
+      'peakBps',
+      'sizeBucket',
+      'v',
+    ]);
+    assert.equal(body.direction, 'receive');
+    assert.equal(body.outcome, 'completed');
+    assert.equal(body.sizeBucket, '1-10MB');
+    assert.equal(body.browser, 'chromium');
+    assert.equal(body.connection, 'direct', 'loopback host candidates');
+    assert.ok(!JSON.stringify(body).includes(room));
+    assert.equal(senderReq.length, 0, 'no analytics without consent');
+
+    const summary = (await (await fetch(`${cluster.base}/api/analytics/summary`)).json()) as {
+      reports: number;
+    };
+    assert.equal(summary.reports, 1);
+    const metrics = await (await fetch(`${cluster.base}/metrics`)).text();
+    assert.match(
+      metrics,
+      /^p2p_analytics_transfers_total\{[^}]*direction="receive"[^}]*outcome="completed"[^}]*\} 1(\.0)?$/m,
+    );
+
+    // the history survives a reload (a fresh page of the app, here the start page)
+    await receiver.goto(cluster.base + '/');
+    await poll(
+      () => historyRows(receiver),
+      (r) => r.some((x) => x.id === `receive:${room}` && x.status === 'completed'),
+      30_000,
+      'history row after reload',
+    );
+    assert.equal(recvReq.length, 1, 'no second report after the reload');
+    assert.equal(senderReq.length, 0);
+    received = { room, link, sender };
+  });
+
+  test('history: deleting a row removes it and its OPFS data', async () => {
+    assert.ok(received, 'needs the transfer of the previous test');
+    const page = receiverCtx.pages()[0]!;
+    const { room } = received;
+    const hasData = () =>
+      page.evaluate(
+        (r) =>
+          (
+            window as unknown as { __p2pHistory: { hasOpfsData(r: string): Promise<boolean> } }
+          ).__p2pHistory.hasOpfsData(r),
+        room,
+      );
+    assert.equal(await hasData(), true, 'the received file is in OPFS');
+    await page
+      .locator(`[data-testid="history-row"][data-id="receive:${room}"]`)
+      .getByTestId('history-delete')
+      .click();
+    await poll(
+      () => historyRows(page),
+      (r) => !r.some((x) => x.id === `receive:${room}`),
+      15_000,
+      'row gone',
+    );
+    assert.equal(await hasData(), false, 'OPFS data deleted');
+    await page.reload();
+    await page.getByTestId('history').waitFor();
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.ok(!(await historyRows(page)).some((x) => x.id === `receive:${room}`));
+  });
+
+  test('history: a pinned partial transfer resumes from the History view', async () => {
+    const file = join(dir, 'resume.bin');
+    writeRandomFile(file, 6 * MiB);
+    const senderCtx = await context();
+    const sender = await open(senderCtx);
+    const link = await offer(sender, cluster.base, [file]);
+    const room = roomOf(link);
+    const ctx = await context();
+    const page = await open(ctx);
+    const req = analyticsRequests(page);
+    await page.goto(withQuery(link, 'rate=524288'));
+    await poll(
+      () => page.getByTestId('accept').isVisible(),
+      (v) => v,
+      120_000,
+      'accept button',
+    );
+    await page.getByTestId('accept').click();
+    const row = page.locator(`[data-testid="history-row"][data-id="receive:${room}"]`);
+    await row.getByTestId('history-pin').click({ timeout: 30_000 });
+    await poll(
+      async () => (await row.getAttribute('data-pinned')) ?? '',
+      (v) => v === 'true',
+      10_000,
+      'pinned',
+    );
+    await poll(
+      () =>
+        page.evaluate(
+          () =>
+            (window as unknown as { __p2p: { stats: { bytesVerified: number } } }).__p2p.stats
+              .bytesVerified,
+        ),
+      (b) => b >= 1 * MiB,
+      120_000,
+      'some bytes received',
+    );
+    await page.goto(cluster.base + '/');
+    const rows = await poll(
+      () => historyRows(page),
+      (r) =>
+        r.some((x) => x.id === `receive:${room}` && x.status === 'partial' && x.pinned === 'true'),
+      15_000,
+      'partial pinned row',
+    );
+    assert.ok(rows.length >= 1);
+    await page
+      .locator(`[data-testid="history-row"][data-id="receive:${room}"]`)
+      .getByTestId('history-resume')
+      .click();
+    await page.waitForURL((u) => u.pathname === `/r/${room}` && !u.search.includes('rate'));
+    await waitAllDone(page, 1, 180_000);
+    await poll(
+      () => historyRows(page),
+      (r) => r.some((x) => x.id === `receive:${room}` && x.status === 'completed'),
+      30_000,
+      'resumed row completed',
+    );
+    assert.equal(req.length, 0, 'no consent in this context: no analytics');
+  });
+});
