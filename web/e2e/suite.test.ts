@@ -190,7 +190,8 @@ describe('p2p-share e2e', { concurrency: false }, () => {
           .map((i) => i?.address),
       );
       for (const a of route.split(' <-> '))
-        assert.ok(own.has(a) || a.startsWith('127.'), `route ${route} stays on this machine`);
+        // a peer-reflexive remote may show no address in getStats; the others must be ours
+        assert.ok(a === '' || own.has(a) || a.startsWith('127.'), `route ${route} stays here`);
       console.log(`# selected candidate pair (receiver): ${route}`);
       for (const f of ['big.bin', 'empty.txt', 'secret-notes.txt']) {
         const { sha, name } = await saveAndHash(receiver, f);

@@ -42,6 +42,7 @@ function descOut(d: RTCSessionDescription): RTCSessionDescriptionInit {
   return { type: j.type, sdp: filterSdp(j.sdp) };
 }
 const WATCHDOG_MS = 20_000;
+const GRACE_MS = 12_000;
 
 class ChannelLink implements DataLink {
   constructor(private readonly dc: RTCDataChannel) {}
@@ -80,6 +81,9 @@ export class PeerLink {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private watchdog: ReturnType<typeof setInterval> | null = null;
+  private grace: ReturnType<typeof setTimeout> | null = null;
+  /** candidates sent / filtered out / received / added, for diagnostics */
+  readonly counts = { sent: 0, dropped: 0, received: 0, added: 0, offers: 0, answers: 0 };
 
   constructor(
     readonly remoteId: string,
@@ -97,7 +101,11 @@ export class PeerLink {
     this.dc.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => this.handlers.message(ev.data);
     this.dc.onclose = () => this.close();
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate && loopbackOnly && !isLoopbackCandidate(candidate.candidate)) return;
+      if (candidate && loopbackOnly && !isLoopbackCandidate(candidate.candidate)) {
+        this.counts.dropped++;
+        return;
+      }
+      if (candidate) this.counts.sent++;
       this.sendSignal({ cand: candidate ? candidate.toJSON() : null });
     };
     this.pc.onnegotiationneeded = async () => {
@@ -118,12 +126,25 @@ export class PeerLink {
     this.watchdog = setInterval(() => {
       if (this.closed || this.connected) {
         if (this.watchdog) clearInterval(this.watchdog);
+        if (this.grace) clearTimeout(this.grace);
         return;
       }
       this.pc.restartIce();
     }, WATCHDOG_MS);
     this.pc.onconnectionstatechange = () => {
-      if (this.pc.connectionState === 'closed') this.close();
+      const st = this.pc.connectionState;
+      if (st === 'closed') {
+        this.close();
+      } else if (st === 'disconnected' || st === 'failed') {
+        // a remote tab that went away: give ICE (and its restart) a grace period, then give up
+        this.grace ??= setTimeout(() => {
+          this.grace = null;
+          if (this.pc.connectionState !== 'connected') this.close();
+        }, GRACE_MS);
+      } else if (st === 'connected' && this.grace) {
+        clearTimeout(this.grace);
+        this.grace = null;
+      }
     };
   }
 
@@ -143,6 +164,8 @@ export class PeerLink {
       const collision = desc.type === 'offer' && !readyForOffer;
       this.ignoreOffer = !this.polite && collision;
       if (this.ignoreOffer) return;
+      if (desc.type === 'offer') this.counts.offers++;
+      else this.counts.answers++;
       this.settingRemoteAnswer = desc.type === 'answer';
       await this.pc.setRemoteDescription({ type: desc.type, sdp: filterSdp(desc.sdp) });
       this.settingRemoteAnswer = false;
@@ -151,9 +174,11 @@ export class PeerLink {
         if (this.pc.localDescription) this.sendSignal({ desc: descOut(this.pc.localDescription) });
       }
     } else if (cand !== undefined) {
+      if (cand) this.counts.received++;
       if (cand && loopbackOnly && cand.candidate && !isLoopbackCandidate(cand.candidate)) return;
       try {
         await this.pc.addIceCandidate(cand ?? undefined);
+        if (cand) this.counts.added++;
       } catch (e) {
         if (!this.ignoreOffer) throw e;
       }
