@@ -44,6 +44,7 @@ function relayRow(system, label, r) {
     serverCpuPct: r.serverCpuPct,
     perCpuS: r.serverCpuS > 0 ? Math.round((r.msgsPerSec * r.windowS) / r.serverCpuS) : null,
     genCpuPct: r.genCpuPct,
+    genLagP99: r.genLagP99Ms,
     cpu0: r.coresBusyPct?.cpu0,
     cpu1: r.coresBusyPct?.cpu1,
     errors: r.serverErrors,
@@ -60,6 +61,7 @@ const RELAY_COLS = [
   { h: 'p999 ms', k: 'p999', d: 2 },
   { h: 'server cpu%', k: 'serverCpuPct' },
   { h: 'gen cpu%', k: 'genCpuPct' },
+  { h: 'gen lag p99 ms', k: 'genLagP99', d: 1 },
   { h: 'core0%', k: 'cpu0' },
   { h: 'core1%', k: 'cpu1' },
   { h: 'errors', k: 'errors' },
@@ -75,7 +77,7 @@ function summarize(rows, keyFn) {
   const out = [];
   for (const [k, rs] of groups) {
     const m = { ...rs[0], round: `median/${rs.length}` };
-    for (const f of ['msgsPerSec', 'perCpuS', 'p50', 'p99', 'p999', 'serverCpuPct', 'genCpuPct', 'cpu0', 'cpu1', 'achieved', 'perSec', 'errors']) {
+    for (const f of ['ok', 'failed', 'msgsPerSec', 'perCpuS', 'p50', 'p99', 'p999', 'serverCpuPct', 'genCpuPct', 'genLagP99', 'cpu0', 'cpu1', 'achieved', 'perSec', 'errors']) {
       if (f in rs[0]) m[f] = median(rs.map((r) => r[f]));
     }
     out.push(m);
@@ -160,7 +162,7 @@ async function suiteCross() {
   const ours = await startOurs(2);
   const sio = await startSio(2);
   const systems = [ours, sio];
-  const rate = QUICK ? 1000 : Number(process.env.BENCH_FIXED_RATE || 4000);
+  const rate = QUICK ? 1000 : Number(process.env.BENCH_FIXED_RATE || 2000);
   const pairs = Math.max(load.pairs, Math.ceil(rate / (2 * 80)));
   const fixed = [];
   try {
@@ -213,10 +215,12 @@ async function suiteConnect() {
   const rows = [];
   const count = QUICK ? 300 : 8000;
   const concurrency = QUICK ? 20 : 64;
-  for (let round = 1; round <= ROUNDS; round++) {
-    for (const start of [() => startOurs(1), () => startPeerJS({ concurrentLimit: 100000 })]) {
-      const sys = await start();
-      try {
+  const systems = [await startOurs(1), await startPeerJS({ concurrentLimit: 100000 })];
+  try {
+    // warm-up: the JIT (ours) and V8 (PeerJS) compile the connect path first
+    for (const sys of systems) await runGen({ scenario: 'connect', proto: sys.proto, urls: [sys.urls[0]], count: QUICK ? 50 : 500, concurrency, connectBudgetS: 60, deadlineS: 120 }, sys.procs);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const sys of round % 2 ? systems : [...systems].reverse()) {
         const r = await runGen({ scenario: 'connect', proto: sys.proto, urls: [sys.urls[0]], count, concurrency, connectBudgetS: 60, deadlineS: 120 }, sys.procs);
         rows.push({
           system: sys.name,
@@ -224,6 +228,7 @@ async function suiteConnect() {
           ok: r.ok,
           failed: r.failed,
           perSec: r.perSec,
+          perCpuS: r.serverCpuS > 0 ? Math.round(r.ok / r.serverCpuS) : null,
           p50: r.latencyMs.p50,
           p99: r.latencyMs.p99,
           p999: r.latencyMs.p999,
@@ -233,10 +238,10 @@ async function suiteConnect() {
           cpu1: r.coresBusyPct?.cpu1,
           firstError: r.firstError,
         });
-      } finally {
-        await sys.stop();
       }
     }
+  } finally {
+    for (const sys of systems) await sys.stop();
   }
   const med = summarize(rows, (r) => r.system);
   table(
@@ -247,6 +252,7 @@ async function suiteConnect() {
       { h: 'ok', k: 'ok' },
       { h: 'failed', k: 'failed' },
       { h: 'connects/s', k: 'perSec' },
+      { h: 'connects/server-cpu-s', k: 'perCpuS' },
       { h: 'p50 ms', k: 'p50', d: 2 },
       { h: 'p99 ms', k: 'p99', d: 2 },
       { h: 'p999 ms', k: 'p999', d: 2 },
@@ -259,13 +265,48 @@ async function suiteConnect() {
   );
   const o = med.find((r) => r.system === 'p2p-share');
   const p = med.find((r) => r.system.startsWith('PeerJS'));
-  const ratios = { connectVsPeerJS: ratio(o?.perSec, p?.perSec) };
-  console.log(`\nconnects/s ours/PeerJS: ${ratios.connectVsPeerJS} (target ≥ 2)`);
+  const ratios = { connectVsPeerJS: ratio(o?.perSec, p?.perSec), connectPerCpuVsPeerJS: ratio(o?.perCpuS, p?.perCpuS) };
+  console.log(`\nconnects/s ours/PeerJS: ${ratios.connectVsPeerJS} (target ≥ 2; per server CPU-second ${ratios.connectPerCpuVsPeerJS})`);
   return { count, concurrency, rows, medians: med, ratios };
 }
 
+/**
+ * The same node with and without one JVM flag, interleaved: Hazelcast runs the callbacks of its
+ * async operations on ForkJoinPool.commonPool() only when its parallelism is > 1, and otherwise
+ * starts a new Thread per callback; a JVM that sees 1 or 2 CPUs gets parallelism 0 or 1.
+ */
+async function suiteConnectKnob() {
+  const count = QUICK ? 300 : 4000;
+  const concurrency = QUICK ? 20 : 64;
+  const knob = process.env.BENCH_KNOB || '-Djava.util.concurrent.ForkJoinPool.common.parallelism=4';
+  const variants = [
+    ['default', await startOurs(1)],
+    [knob, await startOurs(1, { javaOpts: [knob] })],
+  ];
+  const rows = [];
+  try {
+    for (const [, sys] of variants) await runGen({ scenario: 'connect', proto: 'ours', urls: [sys.urls[0]], count: 500, concurrency, connectBudgetS: 60, deadlineS: 120 }, sys.procs);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [label, sys] of round % 2 ? variants : [...variants].reverse()) {
+        const r = await runGen({ scenario: 'connect', proto: 'ours', urls: [sys.urls[0]], count, concurrency, connectBudgetS: 60, deadlineS: 120 }, sys.procs);
+        rows.push({ system: `p2p-share ${label}`, round, ok: r.ok, failed: r.failed, perSec: r.perSec, p50: r.latencyMs.p50, p99: r.latencyMs.p99, serverCpuPct: r.serverCpuPct,
+          perCpuS: r.serverCpuS > 0 ? Math.round(r.ok / r.serverCpuS) : null, cpu0: r.coresBusyPct?.cpu0, cpu1: r.coresBusyPct?.cpu1 });
+      }
+    }
+  } finally {
+    for (const [, sys] of variants) await sys.stop();
+  }
+  const med = summarize(rows, (r) => r.system);
+  table(`connect, one node on core 0, with and without ${knob} (${count} connects, ${concurrency} in flight, after a 500-connect warm-up)`, [
+    { h: 'variant', k: 'system' }, { h: 'round', k: 'round' }, { h: 'ok', k: 'ok' }, { h: 'connects/s', k: 'perSec' },
+    { h: 'connects/server-cpu-s', k: 'perCpuS' }, { h: 'p50 ms', k: 'p50', d: 1 }, { h: 'p99 ms', k: 'p99', d: 1 },
+    { h: 'server cpu%', k: 'serverCpuPct' }, { h: 'core0%', k: 'cpu0' }, { h: 'core1%', k: 'cpu1' },
+  ], [...rows, ...med]);
+  return { knob, rows, medians: med };
+}
+
 /** N idle joined connections spread over gens; returns memory per connection. */
-async function holdIdle(sys, N, gens) {
+async function holdIdle(sys, N, gens, budgetS = 240) {
   const before = await sys.memory();
   const per = Math.ceil(N / gens);
   const ready = [];
@@ -285,9 +326,9 @@ async function holdIdle(sys, N, gens) {
           urls: sys.urls,
           count,
           concurrency: 64,
-          connectBudgetS: 240,
+          connectBudgetS: budgetS,
           holdMaxS: 300,
-          deadlineS: 600,
+          deadlineS: budgetS + 360,
           localAddresses: [`127.0.${10 + g}.1`],
         },
         [],
@@ -298,7 +339,7 @@ async function holdIdle(sys, N, gens) {
               rr(ev);
             }
           },
-          timeoutMs: 600000,
+          timeoutMs: (budgetS + 380) * 1000,
         },
       ),
     );
@@ -362,7 +403,7 @@ async function suiteIdle50k() {
   const sys = await startOurs(3, { cpu: null, javaOpts: ['-Xmx1g'] });
   let row;
   try {
-    row = await holdIdle(sys, N, gens);
+    row = await holdIdle(sys, N, gens, QUICK ? 120 : 600);
   } finally {
     await sys.stop();
   }
@@ -387,6 +428,69 @@ async function suiteProfile() {
   console.log(`relay under JFR: ${r.msgsPerSec} msgs/s, ${Math.round((r.msgsPerSec * r.windowS) / r.serverCpuS)} msgs per server CPU-s; recording ${file}`);
   console.log(`hot spots: jfr print --events jdk.ExecutionSample ${file} (or: node bench/signaling/jfr-top.mjs ${file})`);
   return { file, relay: relayRow('p2p-share', 'under JFR', r) };
+}
+
+async function suiteProfileConnect() {
+  // JFR of one node while it accepts connects (each joins a fresh room), after a warm-up
+  const file = join(LOGS, 'connect.jfr');
+  const sys = await startOurs(1);
+  let r;
+  try {
+    await runGen({ scenario: 'connect', proto: 'ours', urls: [sys.urls[0]], count: QUICK ? 50 : 1000, concurrency: 64, connectBudgetS: 60, deadlineS: 120 }, sys.procs);
+    const pid = String(sys.procs[0].pid);
+    execFileSync('jcmd', [pid, 'JFR.start', 'name=bench', 'settings=profile', `filename=${file}`]);
+    r = await runGen({ scenario: 'connect', proto: 'ours', urls: [sys.urls[0]], count: QUICK ? 100 : 4000, concurrency: 64, connectBudgetS: 90, deadlineS: 150 }, sys.procs);
+    execFileSync('jcmd', [pid, 'JFR.stop', 'name=bench', `filename=${file}`]);
+  } finally {
+    await sys.stop();
+  }
+  console.log(`connect under JFR: ${r.perSec}/s, ${Math.round(r.ok / r.serverCpuS)} connects per server CPU-s; node bench/signaling/jfr-top.mjs ${file}`);
+  return { file, perSec: r.perSec };
+}
+
+function histogram(pid) {
+  const out = execFileSync('jcmd', [String(pid), 'GC.class_histogram'], { maxBuffer: 64 << 20 }).toString();
+  const m = new Map();
+  for (const line of out.split('\n')) {
+    const r = /^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/.exec(line);
+    if (r) m.set(r[3], { n: Number(r[1]), b: Number(r[2]) });
+  }
+  return m;
+}
+
+async function suiteIdleHisto() {
+  // what an idle connection costs on the heap, by class (live objects after a full GC)
+  const N = QUICK ? 500 : 5000;
+  const sys = await startOurs(1);
+  let rows = [];
+  try {
+    const pid = sys.procs[0].pid;
+    const before = histogram(pid);
+    let child;
+    const res = runGen(
+      { scenario: 'idle', proto: 'ours', urls: sys.urls, count: N, concurrency: 64, connectBudgetS: 240, holdMaxS: 120, deadlineS: 400, localAddresses: ['127.0.20.1'] },
+      [],
+      { onEvent: (ev, c) => ev.event === 'ready' && (child = c), timeoutMs: 420000 },
+    );
+    while (!child) await sleep(200);
+    await sleep(2000);
+    const after = histogram(pid);
+    child.stdin.write('close\n');
+    await res;
+    for (const [k, a] of after) {
+      const b = before.get(k) || { n: 0, b: 0 };
+      rows.push({ cls: k, perConnB: (a.b - b.b) / N, perConnN: (a.n - b.n) / N });
+    }
+    rows.sort((x, y) => y.perConnB - x.perConnB);
+    const total = rows.reduce((s, r) => s + r.perConnB, 0);
+    rows = rows.slice(0, 25);
+    table(`live heap per idle connection by class (${N} joined connections, after full GC): total ${Math.round(total)} B`, [
+      { h: 'B/conn', k: 'perConnB', d: 0 }, { h: 'objects/conn', k: 'perConnN', d: 2 }, { h: 'class', k: 'cls' },
+    ], rows);
+    return { N, totalPerConnB: Math.round(total), top: rows };
+  } finally {
+    await sys.stop();
+  }
 }
 
 async function suiteQuickFig() {
@@ -460,9 +564,12 @@ const suites = {
   rate: suiteRate,
   cross: suiteCross,
   connect: suiteConnect,
+  connectknob: suiteConnectKnob,
   idle: suiteIdle,
   idle50k: suiteIdle50k,
   profile: suiteProfile,
+  idlehisto: suiteIdleHisto,
+  profileconnect: suiteProfileConnect,
   quickfig: suiteQuickFig,
   smoke: suiteSmoke,
 };
