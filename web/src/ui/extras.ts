@@ -121,7 +121,7 @@ function consentPrompt(onAnswer: (c: 'yes' | 'no') => void): HTMLElement {
       hidden: readConsent(storage()) !== null,
     },
     h('p', {
-      text: 'Help improve p2p-share? After each transfer, send anonymous figures (size range, duration, speed, connection type, browser family) — never file names, rooms or addresses. You can change this in History.',
+      text: 'Share anonymous transfer statistics (size range, speed, connection type, browser family — never names, rooms or addresses)? You can change this in History.',
     }),
     h('div', { class: 'consent-buttons' }, yes, no),
   );
@@ -324,7 +324,10 @@ export function mountExtras(info: unknown): void {
   if (top) top.append(tools);
   else app.prepend(tools);
   app.prepend(offlineBanner(), updateBanner());
-  app.append(card, prompt);
+  // in the flow under the header (never floating over the page's own buttons)
+  if (top) top.after(prompt);
+  else app.prepend(prompt);
+  app.append(card);
 
   (window as unknown as { __p2pHistory: unknown }).__p2pHistory = {
     service: svc,
