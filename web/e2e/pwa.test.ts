@@ -140,10 +140,22 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
       ),
       'failed',
     );
-    // a receiver link opens offline too (the key stays in the fragment)
-    await page.goto(`${cluster.base}/r/AAAAAAAAAAAAAAAAAAAAAA#not-a-key`);
+    // offering a file offline says the room could not be created
+    const small = join(dir, 'offline.txt');
+    writeRandomFile(small, 1000);
+    await page.getByTestId('file-input').setInputFiles([small]);
+    await poll(
+      () => page.getAttribute('[data-testid="error"]', 'data-code'),
+      (c) => c === 'signaling',
+      30_000,
+      'could not create a room',
+    );
+    // a receiver link opens offline too (the key stays in the fragment) and waits
+    await page.goto(`${cluster.base}/r/AAAAAAAAAAAAAAAAAAAAAA#${'A'.repeat(43)}`);
     await page.getByTestId('offline').waitFor({ state: 'visible', timeout: 10_000 });
     await page.getByTestId('history').waitFor({ state: 'attached', timeout: 10_000 });
+    await page.getByText('Connecting to the sender…').waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByTestId('error').isVisible(), false);
     await ctx.setOffline(false);
     await page.getByTestId('offline').waitFor({ state: 'hidden', timeout: 10_000 });
   });
