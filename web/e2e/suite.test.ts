@@ -59,9 +59,19 @@ async function closeAll() {
 }
 
 /** Sender offers `files`; a receiver on the other node opens the link. */
-async function pair(
+/** Whether the receiver has an open data channel to a sender. */
+async function linked(receiver: Page): Promise<boolean> {
+  return receiver.evaluate(() => {
+    const d = (
+      window as unknown as { __p2p: { session: { debug(): { seeders?: string[] } } } }
+    ).__p2p.session.debug();
+    return (d.seeders?.length ?? 0) > 0;
+  });
+}
+
+async function pairOnce(
   files: string[] | string,
-  opts: { input?: string; recvQuery?: string; senderQuery?: string; frames?: string[] } = {},
+  opts: { input?: string; recvQuery?: string; senderQuery?: string; frames?: string[] },
 ) {
   const sender = await page();
   if (opts.frames) captureFrames(sender, opts.frames);
@@ -75,6 +85,34 @@ async function pair(
   const recvNode = await bodyNode(receiver);
   assert.notEqual(recvNode, senderNode, 'sender and receiver must sit on different nodes');
   return { sender, receiver, link, senderNode, recvNode: other };
+}
+
+/**
+ * Sender + receiver on different nodes, with their data channel up. Seen here a few times under
+ * heavy machine load: a page of headless Chromium gathers no ICE candidate at all (its link shows
+ * sent=0, dropped=0); the pair is then set up once more with fresh contexts, and that is logged.
+ */
+async function pair(
+  files: string[] | string,
+  opts: { input?: string; recvQuery?: string; senderQuery?: string; frames?: string[] } = {},
+) {
+  for (let attempt = 1; ; attempt++) {
+    const p = await pairOnce(files, opts);
+    try {
+      await poll(
+        () => linked(p.receiver),
+        (v) => v,
+        30_000,
+        'data channel to the sender',
+      );
+      return p;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      console.log(`# RETRY pair: no data channel within 30 s: ${(e as Error).message}`);
+      await p.sender.context().close();
+      await p.receiver.context().close();
+    }
+  }
 }
 
 /** Local and remote address of the receiver's selected ICE candidate pair. */

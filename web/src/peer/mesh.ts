@@ -69,6 +69,7 @@ export class Mesh {
       ice: l.pc.iceConnectionState,
       signaling: l.pc.signalingState,
       channel: l.dc.readyState,
+      gathering: l.pc.iceGatheringState,
       ...l.counts,
     }));
   }
