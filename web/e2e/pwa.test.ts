@@ -4,13 +4,13 @@
  * resumes a pinned partial transfer, deletes its OPFS data) and opt-in analytics.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, newContext } from './browser.js';
-import { type Cluster, startCluster } from './cluster.js';
+import { type Cluster, OUT_DIR, startCluster } from './cluster.js';
 import { offer, poll, waitAllDone, watched, withQuery, writeRandomFile } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -158,6 +158,66 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     assert.equal(await page.getByTestId('error').isVisible(), false);
     await ctx.setOffline(false);
     await page.getByTestId('offline').waitFor({ state: 'hidden', timeout: 10_000 });
+  });
+
+  test('pwa: a new deployment shows "A new version is ready — Reload", which hands over to the new service worker', async () => {
+    // the balancer serves the client from its private webroot (e2e/cluster.ts): change sw.js there
+    const sw = join(OUT_DIR, `jars-${cluster.name}`, 'webroot', 'sw.js');
+    assert.ok(existsSync(sw), sw);
+    const ctx = await context();
+    const page = await open(ctx);
+    await page.goto(cluster.base + '/');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.reload();
+    await poll(
+      () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+      (v) => v,
+      30_000,
+      'controlled',
+    );
+    assert.equal(await page.getByTestId('update-ready').isVisible(), false);
+    appendFileSync(sw, `\n// deployment ${Date.now()}\n`);
+    // the server may keep the old file's properties for up to 30 s: ask until the change is seen
+    await poll(
+      async () => {
+        await page.evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration();
+          await r?.update().catch(() => {});
+        });
+        const served = (await (await fetch(`${cluster.base}/sw.js`)).text()).includes('deployment');
+        return { served, banner: await page.getByTestId('update-ready').isVisible() };
+      },
+      (v) => v.banner,
+      90_000,
+      'update banner',
+    );
+    assert.match(
+      (await page.getByTestId('update-ready').textContent()) ?? '',
+      /new version is ready/,
+    );
+    const before = await page.evaluate(() => performance.timeOrigin);
+    await page.getByTestId('update-ready').getByRole('button', { name: 'Reload' }).click();
+    await poll(
+      () => page.evaluate(() => performance.timeOrigin).catch(() => before),
+      (t) => t !== before,
+      30_000,
+      'page reloaded',
+    );
+    await poll(
+      () =>
+        page
+          .evaluate(async () => {
+            const r = await navigator.serviceWorker.getRegistration();
+            return !!r?.active && !r.waiting && navigator.serviceWorker.controller !== null;
+          })
+          .catch(() => false),
+      (v) => v,
+      30_000,
+      'the new service worker active and in control',
+    );
+    assert.equal(await page.getByTestId('update-ready').isVisible(), false);
   });
 
   let receiverCtx: BrowserContext;
