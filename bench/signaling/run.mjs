@@ -21,7 +21,9 @@ setTimeout(() => {
 const started = new Date().toISOString();
 const median = (xs) => {
   const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+  if (!s.length) return null;
+  const h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 };
 const fmt = (x, d = 0) => (x == null ? '-' : typeof x === 'number' ? x.toFixed(d) : String(x));
 const ratio = (a, b) => (a != null && b ? Math.round((a / b) * 100) / 100 : null);
