@@ -61,7 +61,11 @@ export class HistoryService {
       this.starting = false;
     }
     const now = Date.now();
-    if (now - this.connAt > 3000) {
+    if (!this.conn) {
+      // until the selected pair is known, ask every tick (a small transfer may end in a second)
+      this.conn = await p.connection().catch(() => null);
+      this.connAt = now;
+    } else if (now - this.connAt > 5000) {
       this.connAt = now;
       void p.connection().then((c) => {
         if (c) this.conn = c;
