@@ -3,7 +3,7 @@
 # generator against p2p-share (2 nodes), the PeerJS server and Socket.IO + Redis (relay, open
 # loop, connect, idle), and the browser transfer (raw data channel and the full engine, 2 MiB).
 # Exits non-zero on any failure. Needs the jars (mvn -DskipTests package), /usr/bin/chromium;
-# installs its npm deps from the lock files and redis-server (apt-get) if missing.
+# installs its npm deps from the lock files, and redis-server and chromium (apt-get) if missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 for d in signaling browser; do
@@ -11,8 +11,11 @@ for d in signaling browser; do
     (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 done
-if ! command -v redis-server >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if ((${#need[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 log=$(mktemp -d)
 t0=$(date +%s)

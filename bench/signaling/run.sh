@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# One command per suite: bench/signaling/run.sh <relay|rate|cross|connect|idle|idle50k|profile|quickfig|smoke|all> [--quick] [--rounds N]
-# Installs its npm deps from the lock file (ws, peer@1.0.2, socket.io, @socket.io/redis-adapter, redis),
-# redis-server with apt-get if missing; needs the jars from `mvn -q -B -ntp -DskipTests package`.
+# One command per suite: bench/signaling/run.sh <relay|rate|cross|connect|idle|idle50k|profile|
+#   profileconnect|connectknob|idlehisto|quickfig|smoke|all> [--quick] [--rounds N]
+# Installs its npm deps from the lock file (ws, bufferutil, peer@1.0.2, socket.io,
+# @socket.io/redis-adapter, redis) and redis-server (apt-get) if missing; needs the jars from
+# `mvn -q -B -ntp -DskipTests package` at the repository root.
 set -euo pipefail
 cd "$(dirname "$0")"
-[ -d node_modules/ws ] && [ -d node_modules/peer ] || npm ci --no-audit --no-fund >/dev/null
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
 exec node run.mjs "$@"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# bench/browser/run.sh [--mib 256] [--rounds 2] [--quick] [--only raw|engine]
+# 256 MiB between two Chromium contexts: raw data channel vs the p2p-share engine, same run.
+# Installs playwright-core from the lock file; needs /usr/bin/chromium and the jars.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+exec node run.mjs "$@"
