@@ -33,6 +33,7 @@ export class HistoryService {
   private conn: Awaited<ReturnType<TransferProbe['connection']>> = null;
   private connAt = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private reported = false;
 
   constructor(
     private readonly probe: TransferProbe | null,
@@ -89,8 +90,11 @@ export class HistoryService {
   }
 
   private async report(e: HistoryEntry): Promise<void> {
-    if (e.reported) return;
+    // one report per transfer, even if ticks overlap on a busy machine
+    if (e.reported || this.reported) return;
+    this.reported = true;
     e.reported = true;
+    if (this.tracker?.entry) this.tracker.entry.reported = true;
     await putEntry(e).catch(() => {});
     const sent = await sendReport(
       this.opts.consent(),
