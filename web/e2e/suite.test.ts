@@ -59,6 +59,15 @@ async function closeAll() {
 }
 
 /** Sender offers `files`; a receiver on the other node opens the link. */
+interface PairOpts {
+  input?: string;
+  recvQuery?: string;
+  senderQuery?: string;
+  frames?: string[];
+  /** changes the key in the receiver's link (wrong-key test) */
+  mangleKey?: (key: string) => string;
+}
+
 /** Whether the receiver has an open data channel to a sender. */
 async function linked(receiver: Page): Promise<boolean> {
   return receiver.evaluate(() => {
@@ -69,10 +78,7 @@ async function linked(receiver: Page): Promise<boolean> {
   });
 }
 
-async function pairOnce(
-  files: string[] | string,
-  opts: { input?: string; recvQuery?: string; senderQuery?: string; frames?: string[] },
-) {
+async function pairOnce(files: string[] | string, opts: PairOpts) {
   const sender = await page();
   if (opts.frames) captureFrames(sender, opts.frames);
   const link = await offer(sender, cluster.base, files, opts.input, opts.senderQuery ?? '');
@@ -81,7 +87,9 @@ async function pairOnce(
   const receiver = await page();
   if (opts.frames) captureFrames(receiver, opts.frames);
   const q = `node=${encodeURIComponent(other.url)}${opts.recvQuery ? '&' + opts.recvQuery : ''}`;
-  await receiver.goto(withQuery(link, q));
+  const [head, key] = link.split('#');
+  const recvLink = opts.mangleKey ? `${head}#${opts.mangleKey(key!)}` : link;
+  await receiver.goto(withQuery(recvLink, q));
   const recvNode = await bodyNode(receiver);
   assert.notEqual(recvNode, senderNode, 'sender and receiver must sit on different nodes');
   return { sender, receiver, link, senderNode, recvNode: other };
@@ -92,10 +100,7 @@ async function pairOnce(
  * heavy machine load: a page of headless Chromium gathers no ICE candidate at all (its link shows
  * sent=0, dropped=0); the pair is then set up once more with fresh contexts, and that is logged.
  */
-async function pair(
-  files: string[] | string,
-  opts: { input?: string; recvQuery?: string; senderQuery?: string; frames?: string[] } = {},
-) {
+async function pair(files: string[] | string, opts: PairOpts = {}) {
   for (let attempt = 1; ; attempt++) {
     const p = await pairOnce(files, opts);
     try {
@@ -107,7 +112,7 @@ async function pair(
       );
       return p;
     } catch (e) {
-      if (attempt >= 2) throw e;
+      if (attempt >= 3) throw e;
       console.log(`# RETRY pair: no data channel within 30 s: ${(e as Error).message}`);
       await p.sender.context().close();
       await p.receiver.context().close();
@@ -431,20 +436,17 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     },
   );
 
-  test('(6) a wrong key gives the clear error', { timeout: 120_000 }, async () => {
-    const sender = await page();
-    const link = await offer(sender, cluster.base, [join(dir, 'secret-notes.txt')]);
-    const [a, key] = link.split('#');
-    const wrong = key!.slice(0, -4) + (key!.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    const receiver = await page();
-    await receiver.goto(`${a}#${wrong}`);
+  test('(6) a wrong key gives the clear error', { timeout: 240_000 }, async () => {
+    const { receiver, link } = await pair([join(dir, 'secret-notes.txt')], {
+      mangleKey: (k) => k.slice(0, -4) + (k.endsWith('AAAA') ? 'BBBB' : 'AAAA'),
+    });
     const err = receiver.getByTestId('error');
     await err.waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(await err.getAttribute('data-code'), 'wrong-key');
     assert.match((await err.textContent()) ?? '', /key/i);
     assert.equal((await rows(receiver)).length, 0, 'no garbage rows');
     const noKey = await page();
-    await noKey.goto(a!);
+    await noKey.goto(link.split('#')[0]!);
     await noKey.getByTestId('error').waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await noKey.getByTestId('error').getAttribute('data-code'), 'wrong-key');
     await closeAll();
@@ -452,7 +454,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
 
   test(
     '(9) too little storage space gives the no-space error before anything is fetched',
-    { timeout: 120_000 },
+    { timeout: 300_000 },
     async () => {
       const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
         recvQuery: 'quota=1000000',
@@ -473,7 +475,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     },
   );
 
-  test('(10) the sender closes its tab mid-transfer: peer-gone', { timeout: 120_000 }, async () => {
+  test('(10) the sender closes its tab mid-transfer: peer-gone', { timeout: 300_000 }, async () => {
     const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
       recvQuery: `rate=${4 * MiB}`,
     });
