@@ -26,6 +26,16 @@ async function context(): Promise<BrowserContext> {
   return ctx;
 }
 
+/** Closes the contexts of earlier tests (as suite.test.ts does): fewer live peer connections. */
+async function closeAll(): Promise<void> {
+  watched.length = 0;
+  while (contexts.length)
+    await contexts
+      .pop()!
+      .close()
+      .catch(() => {});
+}
+
 async function open(ctx: BrowserContext): Promise<Page> {
   const p = await ctx.newPage();
   p.on('pageerror', (e) => console.log('[pageerror]', e.message));
@@ -162,6 +172,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
 
   test('pwa: a new deployment shows "A new version is ready — Reload", which hands over to the new service worker', async () => {
     // the balancer serves the client from its private webroot (e2e/cluster.ts): change sw.js there
+    await closeAll();
     const sw = join(OUT_DIR, `jars-${cluster.name}`, 'webroot', 'sw.js');
     assert.ok(existsSync(sw), sw);
     const ctx = await context();
@@ -224,6 +235,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
   let received: { room: string; link: string; sender: Page };
 
   test('history + analytics: a transfer leaves history rows on both sides that survive a reload; no analytics request without consent, exactly one with it; /metrics counts it', async () => {
+    await closeAll();
     const file = join(dir, 'history.bin');
     writeRandomFile(file, 3 * MiB);
     const senderCtx = await context();
@@ -341,6 +353,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
   });
 
   test('history: a pinned partial transfer resumes from the History view', async () => {
+    await closeAll();
     const file = join(dir, 'resume.bin');
     writeRandomFile(file, 6 * MiB);
     const senderCtx = await context();
