@@ -20,9 +20,9 @@ fi
 log=$(mktemp -d)
 t0=$(date +%s)
 # the two run side by side: each is mostly JVM and browser start-up
-timeout 200 node signaling/run.mjs smoke >"$log/signaling.txt" 2>&1 &
+timeout 330 node signaling/run.mjs smoke >"$log/signaling.txt" 2>&1 &
 sig=$!
-timeout 200 node browser/run.mjs --smoke >"$log/browser.txt" 2>&1 &
+timeout 330 node browser/run.mjs --smoke >"$log/browser.txt" 2>&1 &
 br=$!
 rc=0
 wait $sig || rc=1
@@ -39,5 +39,5 @@ if [ $rc -ne 0 ]; then
 fi
 echo "($(( $(date +%s) - t0 )) s)"
 echo "bench-smoke: $passed passed, $failed failed"
-rm -rf "$log"
+if [ $rc -eq 0 ]; then rm -rf "$log"; else echo "logs kept in $log"; fi
 exit $(( rc != 0 ))
