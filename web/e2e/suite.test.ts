@@ -68,6 +68,27 @@ interface PairOpts {
   mangleKey?: (key: string) => string;
 }
 
+/** Opens a receiver page on `link` with its data channel up (same retry as pair()). */
+async function receiverFor(link: string, wait = 30_000): Promise<Page> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await page();
+    await r.goto(link);
+    try {
+      await poll(
+        () => linked(r),
+        (v) => v,
+        wait,
+        'data channel to the sender',
+      );
+      return r;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.log(`# RETRY receiver: no data channel within ${wait} ms: ${(e as Error).message}`);
+      await r.context().close();
+    }
+  }
+}
+
 /** Whether the receiver has an open data channel to a sender. */
 async function linked(receiver: Page): Promise<boolean> {
   return receiver.evaluate(() => {
@@ -502,8 +523,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
 
   test('(7) one sender, two receivers at once', { timeout: 300_000 }, async () => {
     const { sender, receiver: r1, link } = await pair([join(dir, 'medium.bin')]);
-    const r2 = await page();
-    await r2.goto(link); // through the balancer's node (the sender's)
+    const r2 = await receiverFor(link); // through the balancer's node (the sender's)
     await Promise.all(
       [r1, r2].map((r) =>
         poll(
@@ -558,8 +578,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
         90_000,
         'sender rejoined on the other node',
       );
-      const late = await page();
-      await late.goto(link);
+      const late = await receiverFor(link, 90_000);
       assert.equal(await bodyNode(late), recvNode.id);
       await poll(
         () => rows(late),
