@@ -28,4 +28,10 @@ cd web
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run lint
 npm test
-npm run e2e
+# Headless Chromium on a closed network sometimes gathers no ICE candidate for a page (see
+# web/README.md); the suite retries such a pairing itself, and one more full run here tells a
+# rare flake from a real fault, which fails both times.
+if ! npm run e2e; then
+  echo "e2e: the run failed; running the end-to-end suite once more"
+  npm run e2e
+fi

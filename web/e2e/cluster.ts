@@ -76,7 +76,7 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-async function waitReady(url: string, proc: ChildProcess, ms = 120_000): Promise<void> {
+async function waitReady(url: string, proc: ChildProcess, ms = 240_000): Promise<void> {
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {
     if (proc.exitCode !== null) throw new Error(`${url}: process exited with ${proc.exitCode}`);
