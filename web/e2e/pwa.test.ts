@@ -74,6 +74,39 @@ function analyticsRequests(page: Page): string[] {
   return seen;
 }
 
+/** Whether the page's data channel to a peer is open. */
+async function linked(page: Page): Promise<boolean> {
+  return page
+    .evaluate(() => {
+      type Links = Map<string, { dc: RTCDataChannel }>;
+      const s = (window as unknown as { __p2p?: { session: { mesh?: { links: Links } } } }).__p2p;
+      return [...(s?.session.mesh?.links.values() ?? [])].some((l) => l.dc.readyState === 'open');
+    })
+    .catch(() => false);
+}
+
+/**
+ * Waits for the data channel; on the known headless-Chromium flake (a page gathers no ICE
+ * candidate, see README) the receiver reloads, which resumes from its stored pieces, up to twice.
+ */
+async function waitLinked(page: Page): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await poll(
+        () => linked(page),
+        (v) => v,
+        30_000,
+        'data channel to the sender',
+      );
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.log(`# RETRY receiver reload: no data channel within 30 s`);
+      await page.reload();
+    }
+  }
+}
+
 function roomOf(link: string): string {
   return new URL(link).pathname.split('/')[2]!;
 }
@@ -193,12 +226,18 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     // the server may keep the old file's properties for up to 30 s: ask until the change is seen
     await poll(
       async () => {
-        await page.evaluate(async () => {
+        const sw = await page.evaluate(async () => {
           const r = await navigator.serviceWorker.getRegistration();
           await r?.update().catch(() => {});
+          return {
+            active: r?.active?.state ?? null,
+            waiting: r?.waiting?.state ?? null,
+            installing: r?.installing?.state ?? null,
+            controlled: navigator.serviceWorker.controller !== null,
+          };
         });
         const served = (await (await fetch(`${cluster.base}/sw.js`)).text()).includes('deployment');
-        return { served, banner: await page.getByTestId('update-ready').isVisible() };
+        return { served, sw, banner: await page.getByTestId('update-ready').isVisible() };
       },
       (v) => v.banner,
       90_000,
@@ -364,6 +403,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     const page = await open(ctx);
     const req = analyticsRequests(page);
     await page.goto(withQuery(link, 'rate=524288'));
+    await waitLinked(page);
     await poll(
       () => page.getByTestId('accept').isVisible(),
       (v) => v,
@@ -404,6 +444,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
       .getByTestId('history-resume')
       .click();
     await page.waitForURL((u) => u.pathname === `/r/${room}` && !u.search.includes('rate'));
+    await waitLinked(page);
     await waitAllDone(page, 1, 180_000);
     await poll(
       () => historyRows(page),
