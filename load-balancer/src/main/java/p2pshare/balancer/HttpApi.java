@@ -9,6 +9,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,21 @@ public final class HttpApi {
               ctx.next();
             })
         .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setCachingEnabled(false));
+    // The service worker and manifest must be revalidated every time, or a new release is seen
+    // late; Vert.x's own file cache is off for them so a changed file is served at once.
+    for (String alwaysFresh : List.of("/sw.js", "/manifest.webmanifest", "/registerSW.js")) {
+      router
+          .get(alwaysFresh)
+          .handler(
+              ctx -> {
+                ctx.response().putHeader("cache-control", "no-cache");
+                ctx.next();
+              })
+          .handler(
+              StaticHandler.create(WebPages.CLIENT_ROOT)
+                  .setCachingEnabled(false)
+                  .setFilesReadOnly(false));
+    }
     router
         .get("/*")
         .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setMaxAgeSeconds(STATIC_MAX_AGE_S));

@@ -265,8 +265,10 @@ public final class RoomService {
               }
               local.addToView(peer, nodesOf(result.others()), nodeId());
               Future<Void> told;
-              // Not in the room index any more (its node died): the others saw peer-left.
-              if (!result.wasMember()) {
+              // Its node died (no handover answer, or already dropped from the room index): the
+              // others got peer-left from their death watchers, so they must see it join again —
+              // also when the janitor has not cleaned the room index yet.
+              if (handed == null || !result.wasMember()) {
                 told = router.announceJoined(join.room(), peerId, record.meta(), result.others());
               } else {
                 told = router.announceMoved(join.room(), peerId, record.nodeId(), result.others());
