@@ -9,7 +9,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +27,13 @@ public final class HttpApi {
 
   /** Hashed static assets may be cached; pages and API answers are not. */
   static final long STATIC_MAX_AGE_S = 3_600;
+
+  /** Files a browser must revalidate on every load, with their content types. */
+  static final Map<String, String> ALWAYS_FRESH =
+      Map.of(
+          "/sw.js", "text/javascript; charset=utf-8",
+          "/registerSW.js", "text/javascript; charset=utf-8",
+          "/manifest.webmanifest", "application/manifest+json");
 
   /** Content-hashed client assets: cached for a year by browsers and CDNs. */
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -90,20 +97,18 @@ public final class HttpApi {
             })
         .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setCachingEnabled(false));
     // The service worker and manifest must be revalidated every time, or a new release is seen
-    // late; Vert.x's own file cache is off for them so a changed file is served at once.
-    for (String alwaysFresh : List.of("/sw.js", "/manifest.webmanifest", "/registerSW.js")) {
-      router
-          .get(alwaysFresh)
-          .handler(
-              ctx -> {
-                ctx.response().putHeader("cache-control", "no-cache");
-                ctx.next();
-              })
-          .handler(
-              StaticHandler.create(WebPages.CLIENT_ROOT)
-                  .setCachingEnabled(false)
-                  .setFilesReadOnly(false));
-    }
+    // late; they are sent from disk on each request (no file-property cache answering 304).
+    ALWAYS_FRESH.forEach(
+        (path, type) ->
+            router
+                .get(path)
+                .handler(
+                    ctx ->
+                        ctx.response()
+                            .putHeader("cache-control", "no-cache")
+                            .putHeader("content-type", type)
+                            .sendFile(WebPages.CLIENT_ROOT + path)
+                            .onFailure(e -> ctx.fail(404))));
     router
         .get("/*")
         .handler(StaticHandler.create(WebPages.CLIENT_ROOT).setMaxAgeSeconds(STATIC_MAX_AGE_S));

@@ -460,6 +460,15 @@ class BalancerApiTest {
         "public, max-age=31536000, immutable",
         asset.headers().firstValue("cache-control").orElse(""),
         "content-hashed assets are cached for good");
+    HttpResponse<String> sw = get(base + "/sw.js");
+    assertEquals(200, sw.statusCode());
+    assertTrue(sw.body().contains("addEventListener"), "the service worker script itself");
+    assertEquals("no-cache", sw.headers().firstValue("cache-control").orElse(""));
+    HttpResponse<String> manifest = get(base + "/manifest.webmanifest");
+    assertEquals(200, manifest.statusCode());
+    assertEquals("p2p-share test", new JsonObject(manifest.body()).getString("name"));
+    assertEquals(
+        "application/manifest+json", manifest.headers().firstValue("content-type").orElse(""));
   }
 
   @Test
