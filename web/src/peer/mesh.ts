@@ -5,7 +5,7 @@
  */
 import type { SignalingClient } from '../signaling/client';
 import type { PeerInfo } from '../signaling/messages';
-import type { DataLink } from '../transfer/link';
+import type { DataLink, LinkHealth } from '../transfer/link';
 import { isPeerSignal, PeerLink } from './peer';
 
 export interface MeshHandlers {
@@ -71,7 +71,15 @@ export class Mesh {
       channel: l.dc.readyState,
       gathering: l.pc.iceGatheringState,
       ...l.counts,
+      health: l.monitor.latest,
     }));
+  }
+
+  /** Latest getStats health of every link with an open channel (for the per-peer UI line). */
+  health(): { peerId: string; health: LinkHealth | null }[] {
+    return [...this.links.values()]
+      .filter((l) => l.connected)
+      .map((l) => ({ peerId: l.remoteId, health: l.monitor.latest }));
   }
 
   closeAll(): void {

@@ -3,7 +3,9 @@
  * one yields on glare), one negotiated, ordered, reliable data channel, ICE restart on failure,
  * ICE servers from the signaling welcome.
  */
-import type { DataLink } from '../transfer/link';
+import type { DataLink, LinkHealth } from '../transfer/link';
+import { hasTurn, RelayFallback } from './fallback';
+import { HealthMonitor, readSample } from './health';
 
 export interface PeerSignal {
   desc?: RTCSessionDescriptionInit;
@@ -29,6 +31,12 @@ export function isLoopbackCandidate(candidate: string): boolean {
   return addr.startsWith('127.') || addr === '::1';
 }
 
+/** Test/debug hook: relay-only ICE (iceTransportPolicy 'relay') from the start, for every link. */
+let forceRelay = false;
+export function setForceRelay(on: boolean): void {
+  forceRelay = on;
+}
+
 function filterSdp(sdp: string | undefined): string | undefined {
   if (!loopbackOnly || !sdp) return sdp;
   return sdp
@@ -45,12 +53,24 @@ const WATCHDOG_MS = 20_000;
 const GRACE_MS = 12_000;
 
 class ChannelLink implements DataLink {
-  constructor(private readonly dc: RTCDataChannel) {}
+  constructor(
+    private readonly dc: RTCDataChannel,
+    private readonly pc: RTCPeerConnection,
+    private readonly monitor: HealthMonitor,
+  ) {}
   get open(): boolean {
     return this.dc.readyState === 'open';
   }
   get bufferedAmount(): number {
     return this.dc.bufferedAmount;
+  }
+  /** SCTP's negotiated limit (Chromium: 262,144), known once the channel's transport is up */
+  get maxMessageSize(): number | undefined {
+    const m = this.pc.sctp?.maxMessageSize;
+    return m && isFinite(m) ? m : undefined;
+  }
+  health(): LinkHealth | null {
+    return this.monitor.latest;
   }
   send(data: string | ArrayBuffer): void {
     if (typeof data === 'string') this.dc.send(data);
@@ -75,6 +95,8 @@ export class PeerLink {
   readonly pc: RTCPeerConnection;
   readonly dc: RTCDataChannel;
   readonly link: DataLink;
+  readonly monitor: HealthMonitor;
+  readonly fallback: RelayFallback;
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
@@ -83,7 +105,15 @@ export class PeerLink {
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private grace: ReturnType<typeof setTimeout> | null = null;
   /** candidates sent / filtered out / received / added, for diagnostics */
-  readonly counts = { sent: 0, dropped: 0, received: 0, added: 0, offers: 0, answers: 0 };
+  readonly counts = {
+    sent: 0,
+    dropped: 0,
+    received: 0,
+    added: 0,
+    offers: 0,
+    answers: 0,
+    relaySwitches: 0,
+  };
 
   constructor(
     readonly remoteId: string,
@@ -92,11 +122,21 @@ export class PeerLink {
     private readonly sendSignal: (s: PeerSignal) => void,
     private readonly handlers: PeerHandlers,
   ) {
-    this.pc = new RTCPeerConnection({ iceServers });
+    this.pc = new RTCPeerConnection({
+      iceServers,
+      ...(forceRelay ? { iceTransportPolicy: 'relay' as const } : {}),
+    });
     this.dc = this.pc.createDataChannel('p2p-share', { negotiated: true, id: 0, ordered: true });
     this.dc.binaryType = 'arraybuffer';
     this.dc.bufferedAmountLowThreshold = LOW_WATER;
-    this.link = new ChannelLink(this.dc);
+    this.fallback = new RelayFallback(hasTurn(iceServers), forceRelay);
+    this.monitor = new HealthMonitor(
+      this.pc,
+      () => ({ iceState: this.pc.iceConnectionState, queued: this.dc.bufferedAmount > 0 }),
+      (h) => this.onHealth(h),
+    );
+    this.monitor.start();
+    this.link = new ChannelLink(this.dc, this.pc, this.monitor);
     this.dc.onopen = () => this.handlers.open(this.link);
     this.dc.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => this.handlers.message(ev.data);
     this.dc.onclose = () => this.close();
@@ -185,27 +225,35 @@ export class PeerLink {
     }
   }
 
-  /** Connection health for the UI: rtt and the selected candidate type. */
+  /** One fresh getStats read: rtt (s), local candidate type, outgoing bitrate (history/). */
   async health(): Promise<{ rtt?: number; type?: string; bitrate?: number }> {
-    const out: { rtt?: number; type?: string; bitrate?: number } = {};
-    const stats = await this.pc.getStats();
-    stats.forEach((r: Record<string, unknown>) => {
-      if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') {
-        if (typeof r.currentRoundTripTime === 'number') out.rtt = r.currentRoundTripTime;
-        if (typeof r.availableOutgoingBitrate === 'number')
-          out.bitrate = r.availableOutgoingBitrate;
-        const local = stats.get(r.localCandidateId as string) as
-          Record<string, unknown> | undefined;
-        if (local && typeof local.candidateType === 'string') out.type = local.candidateType;
-      }
-    });
-    return out;
+    const s = readSample(await this.pc.getStats());
+    return {
+      rtt: s.rttMs === null ? undefined : s.rttMs / 1000,
+      type: s.localType ?? undefined,
+      bitrate: s.availableOutgoingBitrate ?? undefined,
+    };
+  }
+
+  /** A degraded path with TURN known → relay-only ICE restart (bounded, see fallback.ts). */
+  private onHealth(h: LinkHealth): void {
+    if (this.closed) return;
+    const action = this.fallback.decide(h, Date.now());
+    if (!action) return;
+    try {
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceTransportPolicy: action });
+      this.counts.relaySwitches++;
+      this.pc.restartIce();
+    } catch {
+      /* closed meanwhile */
+    }
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    this.monitor.stop();
     try {
       this.dc.close();
       this.pc.close();

@@ -1,0 +1,49 @@
+/**
+ * Relay fallback decision: a peer connection whose path stays degraded while TURN servers are
+ * known is switched to relay-only (setConfiguration iceTransportPolicy 'relay' + restartIce).
+ * Bounded: only after the path was degraded for a while, and at most once per interval.
+ */
+import type { LinkHealth } from '../transfer/link';
+
+/** Degraded samples in a row (one per HEALTH_POLL_MS) before switching to the relay. */
+export const FALLBACK_DEGRADED_SAMPLES = 3;
+/** At most one switch per this interval per connection (an ICE restart costs seconds). */
+export const FALLBACK_MIN_INTERVAL_MS = 60_000;
+
+export function hasTurn(iceServers: RTCIceServer[]): boolean {
+  return iceServers.some((s) =>
+    (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/i.test(u)),
+  );
+}
+
+export type FallbackAction = 'relay' | 'all' | null;
+
+export class RelayFallback {
+  private degradedRun = 0;
+  private lastSwitchAt = -Infinity;
+  /** relay-only policy in force (set by a switch, or pinned from the start by a test hook) */
+  onRelay: boolean;
+
+  constructor(
+    private readonly turnKnown: boolean,
+    private readonly pinnedRelay = false,
+  ) {
+    this.onRelay = pinnedRelay;
+  }
+
+  /**
+   * Feeds one health sample. 'relay': switch to relay-only now; 'all': the relay did not help
+   * either (still degraded a full interval after the switch), go back to every candidate type.
+   */
+  decide(h: LinkHealth, now: number): FallbackAction {
+    this.degradedRun = h.degraded ? this.degradedRun + 1 : 0;
+    if (!this.turnKnown || this.pinnedRelay) return null;
+    if (this.degradedRun < FALLBACK_DEGRADED_SAMPLES) return null;
+    if (now - this.lastSwitchAt < FALLBACK_MIN_INTERVAL_MS) return null;
+    if (!this.onRelay && h.path === 'relay') return null; // already relayed (e.g. no other path)
+    this.lastSwitchAt = now;
+    this.degradedRun = 0;
+    this.onRelay = !this.onRelay;
+    return this.onRelay ? 'relay' : 'all';
+  }
+}
