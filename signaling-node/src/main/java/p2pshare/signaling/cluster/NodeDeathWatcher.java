@@ -3,7 +3,6 @@ package p2pshare.signaling.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterNames;
 import p2pshare.signaling.peer.LocalPeers;
 import p2pshare.signaling.peer.RoomView;
+import p2pshare.signaling.protocol.PeerEvent;
 import p2pshare.signaling.protocol.ServerMessages;
 
 /**
@@ -55,7 +55,7 @@ public final class NodeDeathWatcher implements MembershipListener {
               });
       for (String peerId : gone) {
         view.remove(peerId);
-        JsonObject event = ServerMessages.peerLeft(peerId);
+        PeerEvent event = ServerMessages.peerLeft(peerId);
         for (String localPeer : view.localPeers()) {
           local.deliver(localPeer, event, null, false);
           told++;

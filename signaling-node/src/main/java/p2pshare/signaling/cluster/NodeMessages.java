@@ -8,7 +8,6 @@ import java.util.List;
 /** The node-to-node messages on the event bus (one clustered consumer per node). */
 public final class NodeMessages {
   public static final String KIND = "k";
-  public static final String DELIVER = "deliver";
   public static final String JOINED = "joined";
   public static final String LEFT = "left";
   public static final String MOVED = "moved";
@@ -16,20 +15,6 @@ public final class NodeMessages {
   public static final String FENCE = "fence";
 
   private NodeMessages() {}
-
-  /**
-   * Deliver {@code message} to each of {@code to}, local peers of the receiving node. {@code
-   * origin} is the sending node; {@code forwarded} is set when an old node passes it on.
-   */
-  public static JsonObject deliver(
-      Collection<String> to, JsonObject message, String origin, boolean forwarded) {
-    return new JsonObject()
-        .put(KIND, DELIVER)
-        .put("to", new JsonArray(List.copyOf(to)))
-        .put("msg", message)
-        .put("origin", origin)
-        .put("fwd", forwarded);
-  }
 
   /** A peer joined {@code room} on {@code nodeId}: update the view, tell {@code to}. */
   public static JsonObject joined(

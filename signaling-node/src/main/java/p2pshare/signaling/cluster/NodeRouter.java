@@ -2,6 +2,7 @@ package p2pshare.signaling.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -17,11 +18,13 @@ import p2pshare.cluster.RoomMembers;
 import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.peer.LocalPeers;
 import p2pshare.signaling.peer.RoomView;
+import p2pshare.signaling.protocol.PeerEvent;
 import p2pshare.signaling.protocol.ServerMessages;
 
 /**
  * Routes messages between peers at node level: one clustered consumer per node, and messages to
- * several peers on one node travel as one event-bus message.
+ * several peers on one node travel as one event-bus message. Relayed messages travel as a binary
+ * {@link DeliverFrame}; membership and handover messages as JSON objects.
  */
 public final class NodeRouter {
   /** How long a node waits for others to acknowledge a room event before it goes on. */
@@ -43,18 +46,18 @@ public final class NodeRouter {
   /** Registers the node's consumer; the future completes once it is known cluster-wide. */
   public Future<Void> start(Function<JsonObject, Future<JsonObject>> handover) {
     this.handoverHandler = handover;
-    MessageConsumer<JsonObject> consumer =
+    MessageConsumer<Object> consumer =
         vertx.eventBus().consumer(ClusterNames.nodeAddress(nodeId), this::handle);
     return consumer.completion();
   }
 
   /** Sends {@code message} to peers that all live on {@code targetNode}. */
-  public void deliver(String targetNode, List<String> to, JsonObject message) {
+  public void deliver(String targetNode, List<String> to, PeerEvent message) {
     deliver(targetNode, to, message, nodeId, false);
   }
 
   private void deliver(
-      String targetNode, List<String> to, JsonObject message, String origin, boolean forwarded) {
+      String targetNode, List<String> to, PeerEvent message, String origin, boolean forwarded) {
     if (targetNode.equals(nodeId)) {
       to.forEach(peerId -> deliverHere(peerId, message, origin, forwarded));
     } else {
@@ -63,7 +66,7 @@ public final class NodeRouter {
           .eventBus()
           .send(
               ClusterNames.nodeAddress(targetNode),
-              NodeMessages.deliver(to, message, origin, forwarded));
+              new DeliverFrame(to, message, origin, forwarded).encode());
     }
   }
 
@@ -96,7 +99,7 @@ public final class NodeRouter {
         .forEach(
             (node, ids) -> {
               if (node.equals(nodeId)) {
-                JsonObject event = ServerMessages.peerJoined(peerId, meta);
+                PeerEvent event = ServerMessages.peerJoined(peerId, meta);
                 ids.forEach(id -> deliverHere(id, event));
               } else {
                 acks.add(request(node, NodeMessages.joined(room, peerId, meta, nodeId, ids)));
@@ -156,16 +159,18 @@ public final class NodeRouter {
         .otherwise((Object) null);
   }
 
-  private void handle(Message<JsonObject> message) {
+  private void handle(Message<Object> message) {
     metrics.crossNodeReceived();
-    JsonObject body = message.body();
+    if (message.body() instanceof Buffer frame) {
+      DeliverFrame d = DeliverFrame.decode(frame);
+      d.to().forEach(id -> deliverHere(id, d.event(), d.origin(), d.forwarded()));
+      return;
+    }
+    if (!(message.body() instanceof JsonObject body)) {
+      message.fail(400, "unknown node message");
+      return;
+    }
     switch (body.getString(NodeMessages.KIND, "")) {
-      case NodeMessages.DELIVER -> {
-        JsonObject msg = body.getJsonObject("msg");
-        String origin = body.getString("origin");
-        boolean forwarded = body.getBoolean("fwd", false);
-        body.getJsonArray("to").forEach(id -> deliverHere((String) id, msg, origin, forwarded));
-      }
       case NodeMessages.FENCE ->
           routeFence(nodeId, body.getString("peerId"), body.getString("origin"));
       case NodeMessages.JOINED -> {
@@ -175,7 +180,7 @@ public final class NodeRouter {
         if (view != null) {
           view.put(peerId, body.getString("node"));
         }
-        JsonObject event = ServerMessages.peerJoined(peerId, body.getString("meta"));
+        PeerEvent event = ServerMessages.peerJoined(peerId, body.getString("meta"));
         strings(body.getJsonArray("to")).forEach(id -> deliverHere(id, event));
         message.reply(true);
       }
@@ -206,16 +211,16 @@ public final class NodeRouter {
     if (view != null) {
       view.remove(peerId);
     }
-    JsonObject event = ServerMessages.peerLeft(peerId);
+    PeerEvent event = ServerMessages.peerLeft(peerId);
     to.forEach(id -> deliverHere(id, event));
   }
 
   /** Delivers to a peer of this node, or forwards it to the node the peer moved to. */
-  private void deliverHere(String peerId, JsonObject message) {
+  private void deliverHere(String peerId, PeerEvent message) {
     deliverHere(peerId, message, nodeId, false);
   }
 
-  private void deliverHere(String peerId, JsonObject message, String origin, boolean forwarded) {
+  private void deliverHere(String peerId, PeerEvent message, String origin, boolean forwarded) {
     if (!local.deliver(peerId, message, origin, forwarded)) {
       String newNode = local.movedTo(peerId);
       if (newNode != null && !newNode.equals(nodeId)) {

@@ -1,9 +1,9 @@
 package p2pshare.signaling.peer;
 
 import io.vertx.core.Context;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import p2pshare.signaling.protocol.PeerEvent;
 
 /**
  * A peer whose membership this node owns. It outlives its socket for the resume window. All methods
@@ -23,12 +23,12 @@ public final class LocalPeer {
   private final String meta;
   private final Context context;
   private final ReplayRing ring = new ReplayRing();
-  private final List<JsonObject> pending = new ArrayList<>();
+  private final List<PeerEvent> pending = new ArrayList<>();
 
   /** After a handover: origin nodes whose fence has not come back through the old node yet. */
   private final java.util.Set<String> awaitingFence = new java.util.HashSet<>();
 
-  private final java.util.Map<String, List<JsonObject>> heldByOrigin = new java.util.HashMap<>();
+  private final java.util.Map<String, List<PeerEvent>> heldByOrigin = new java.util.HashMap<>();
   private State state;
   private long seq;
   private long seqAtDrop = -1;
@@ -90,7 +90,7 @@ public final class LocalPeer {
    * node could overtake older ones still being forwarded by the old node: they wait until that
    * origin's fence has come through the old node, so per-sender order holds.
    */
-  public void deliver(JsonObject message, String origin, boolean forwarded) {
+  public void deliver(PeerEvent message, String origin, boolean forwarded) {
     if (!forwarded && awaitingFence.contains(origin)) {
       heldByOrigin.computeIfAbsent(origin, o -> new ArrayList<>()).add(message);
       return;
@@ -106,7 +106,7 @@ public final class LocalPeer {
   /** The fence of {@code origin} arrived through the old node: its held messages may go. */
   public void fence(String origin) {
     if (awaitingFence.remove(origin)) {
-      List<JsonObject> held = heldByOrigin.remove(origin);
+      List<PeerEvent> held = heldByOrigin.remove(origin);
       if (held != null) {
         held.forEach(this::deliver);
       }
@@ -119,13 +119,13 @@ public final class LocalPeer {
   }
 
   /** Numbers the message, keeps it in the replay ring and writes it if a socket is attached. */
-  public void deliver(JsonObject message) {
+  public void deliver(PeerEvent message) {
     switch (state) {
       case PENDING -> pending.add(message);
       case GONE -> {}
       case ACTIVE -> {
         seq++;
-        String text = message.copy().put("seq", seq).encode();
+        String text = message.withSeq(seq);
         ring.add(seq, text);
         if (connection != null) {
           connection.send(text);
@@ -139,7 +139,7 @@ public final class LocalPeer {
     seq = handedSeq;
     ring.restore(handedSeq, handedRing);
     state = State.ACTIVE;
-    List<JsonObject> buffered = new ArrayList<>(pending);
+    List<PeerEvent> buffered = new ArrayList<>(pending);
     pending.clear();
     buffered.forEach(this::deliver);
   }
@@ -148,7 +148,7 @@ public final class LocalPeer {
   public void activateFresh(long startSeq) {
     seq = startSeq;
     state = State.ACTIVE;
-    List<JsonObject> buffered = new ArrayList<>(pending);
+    List<PeerEvent> buffered = new ArrayList<>(pending);
     pending.clear();
     buffered.forEach(this::deliver);
   }

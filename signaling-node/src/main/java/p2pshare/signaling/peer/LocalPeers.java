@@ -1,10 +1,12 @@
 package p2pshare.signaling.peer;
 
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import p2pshare.signaling.ops.SignalingMetrics;
+import p2pshare.signaling.protocol.PeerEvent;
 
 /**
  * The peers this node owns and its views of their rooms. Shared by every verticle instance of the
@@ -98,16 +100,23 @@ public final class LocalPeers {
   }
 
   /**
-   * Hands a message to a local peer on its own context. Returns false if the peer is not here, so
-   * the caller can forward it to the peer's new node.
+   * Hands a message to a local peer on its own context: a relay right away when the caller already
+   * runs there (two sockets of one event loop), anything else as a task on that loop (membership
+   * events keep their place behind the join being processed). Returns false if the peer is not
+   * here, so the caller can forward it to the peer's new node.
    */
-  public boolean deliver(String peerId, JsonObject message, String origin, boolean forwarded) {
+  public boolean deliver(String peerId, PeerEvent message, String origin, boolean forwarded) {
     LocalPeer peer = peers.get(peerId);
     if (peer == null) {
       return false;
     }
-    metrics.messageOut(message.getString("type"));
-    peer.context().runOnContext(v -> peer.deliver(message, origin, forwarded));
+    metrics.messageOut(message.type());
+    Context target = peer.context();
+    if (message.isRelay() && Vertx.currentContext() == target) {
+      peer.deliver(message, origin, forwarded);
+    } else {
+      target.runOnContext(v -> peer.deliver(message, origin, forwarded));
+    }
     return true;
   }
 

@@ -23,6 +23,7 @@ import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.ops.SignalingMetrics.ResumeOutcome;
 import p2pshare.signaling.protocol.ClientMessage;
 import p2pshare.signaling.protocol.ErrorCode;
+import p2pshare.signaling.protocol.PeerEvent;
 import p2pshare.signaling.protocol.ProtocolException;
 import p2pshare.signaling.protocol.ServerMessages;
 
@@ -344,7 +345,7 @@ public final class RoomService {
   }
 
   /** Relays a signal to one peer of the sender's room. */
-  public void signal(LocalPeer from, String to, Object data) throws ProtocolException {
+  public void signal(LocalPeer from, String to, String data) throws ProtocolException {
     RoomView view = local.view(from.room());
     String node = view == null || to.equals(from.peerId()) ? null : view.nodeOf(to);
     if (node == null) {
@@ -356,7 +357,7 @@ public final class RoomService {
   /**
    * Relays a broadcast to every other peer of the sender's room, one event-bus message per node.
    */
-  public void broadcast(LocalPeer from, Object data) {
+  public void broadcast(LocalPeer from, String data) {
     RoomView view = local.view(from.room());
     if (view == null) {
       return;
@@ -369,7 +370,7 @@ public final class RoomService {
                 byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(id);
               }
             });
-    JsonObject message = ServerMessages.broadcast(from.peerId(), data);
+    PeerEvent message = ServerMessages.broadcast(from.peerId(), data);
     byNode.forEach((node, ids) -> router.deliver(node, ids, message));
   }
 

@@ -15,15 +15,15 @@ public sealed interface ClientMessage {
     }
   }
 
-  /** Relay {@code data} (any JSON value) to one peer of the room. */
-  record Signal(String to, Object data) implements ClientMessage {
+  /** Relay {@code data} (any JSON value, kept as its JSON text) to one peer of the room. */
+  record Signal(String to, String data) implements ClientMessage {
     public String type() {
       return "signal";
     }
   }
 
-  /** Relay {@code data} to every other peer of the room. */
-  record Broadcast(Object data) implements ClientMessage {
+  /** Relay {@code data} (JSON text) to every other peer of the room. */
+  record Broadcast(String data) implements ClientMessage {
     public String type() {
       return "broadcast";
     }

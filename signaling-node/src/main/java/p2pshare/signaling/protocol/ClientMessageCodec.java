@@ -1,8 +1,8 @@
 package p2pshare.signaling.protocol;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import p2pshare.cluster.Ids;
 
 /** Parses and validates one text frame into a {@link ClientMessage}. */
@@ -15,13 +15,8 @@ public final class ClientMessageCodec {
   private ClientMessageCodec() {}
 
   public static ClientMessage decode(String text) throws ProtocolException {
-    JsonObject json;
-    try {
-      json = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw new ProtocolException(ErrorCode.BAD_JSON, "frame is not a JSON object");
-    }
-    Object type = json.getValue("type");
+    Map<String, Object> json = JsonFields.read(text);
+    Object type = json.get("type");
     if (!(type instanceof String)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing string field 'type'");
     }
@@ -35,8 +30,8 @@ public final class ClientMessageCodec {
     };
   }
 
-  private static ClientMessage join(JsonObject json) throws ProtocolException {
-    Object v = json.getValue("v");
+  private static ClientMessage join(Map<String, Object> json) throws ProtocolException {
+    Object v = json.get("v");
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'v' must be a whole number");
     }
@@ -44,21 +39,21 @@ public final class ClientMessageCodec {
     if (!Ids.isRoomId(room)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "room id must be 16-64 of [A-Za-z0-9_-]");
     }
-    Object metaValue = json.getValue("meta");
+    Object metaValue = json.get("meta");
     JsonObject meta = null;
-    if (metaValue != null) {
-      if (!(metaValue instanceof JsonObject m)) {
+    if (metaValue != null && metaValue != JsonFields.NULL) {
+      if (!(metaValue instanceof JsonFields.Raw raw) || !raw.json().startsWith("{")) {
         throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'meta' must be an object");
       }
-      if (m.encode().getBytes(StandardCharsets.UTF_8).length > MAX_META_BYTES) {
+      if (raw.json().getBytes(StandardCharsets.UTF_8).length > MAX_META_BYTES) {
         throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'meta' is larger than 1 KiB");
       }
-      meta = m;
+      meta = new JsonObject(raw.json());
     }
     String resume = string(json, "resume", false);
-    Object lastSeqValue = json.getValue("lastSeq");
+    Object lastSeqValue = json.get("lastSeq");
     Long lastSeq = null;
-    if (lastSeqValue != null) {
+    if (lastSeqValue != null && lastSeqValue != JsonFields.NULL) {
       if (!(lastSeqValue instanceof Number s)
           || s.longValue() < 0
           || s.doubleValue() != Math.rint(s.doubleValue())) {
@@ -69,7 +64,7 @@ public final class ClientMessageCodec {
     return new ClientMessage.Join(n.intValue(), room, meta, resume, lastSeq);
   }
 
-  private static ClientMessage signal(JsonObject json) throws ProtocolException {
+  private static ClientMessage signal(Map<String, Object> json) throws ProtocolException {
     String to = string(json, "to", true);
     if (to.length() != PEER_ID_LENGTH) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'to' is not a peer id");
@@ -77,25 +72,26 @@ public final class ClientMessageCodec {
     return new ClientMessage.Signal(to, data(json));
   }
 
-  private static ClientMessage ping(JsonObject json) throws ProtocolException {
-    Object t = json.getValue("t");
+  private static ClientMessage ping(Map<String, Object> json) throws ProtocolException {
+    Object t = json.get("t");
     if (!(t instanceof Number)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'t' must be a number");
     }
     return new ClientMessage.Ping(t);
   }
 
-  private static Object data(JsonObject json) throws ProtocolException {
+  /** The {@code data} value as JSON text, relayed without being rebuilt. */
+  private static String data(Map<String, Object> json) throws ProtocolException {
     if (!json.containsKey("data")) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing field 'data'");
     }
-    return json.getValue("data");
+    return JsonFields.toJson(json.get("data"));
   }
 
-  private static String string(JsonObject json, String field, boolean required)
+  private static String string(Map<String, Object> json, String field, boolean required)
       throws ProtocolException {
-    Object value = json.getValue(field);
-    if (value == null) {
+    Object value = json.get(field);
+    if (value == null || value == JsonFields.NULL) {
       if (required) {
         throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing string field '" + field + "'");
       }

@@ -1,5 +1,6 @@
 package p2pshare.signaling.protocol;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -35,20 +36,41 @@ public final class ServerMessages {
         .put("meta", metaJson == null ? null : new JsonObject(metaJson));
   }
 
-  public static JsonObject peerJoined(String id, String metaJson) {
-    return new JsonObject().put("type", "peer-joined").put("peer", peer(id, metaJson));
+  /** {@code metaJson} is the peer's validated meta object as JSON text, or null. */
+  public static PeerEvent peerJoined(String id, String metaJson) {
+    return new PeerEvent(
+        "peer-joined",
+        "{\"type\":\"peer-joined\",\"peer\":{\"id\":"
+            + quote(id)
+            + ",\"meta\":"
+            + (metaJson == null ? "null" : metaJson)
+            + "}");
   }
 
-  public static JsonObject peerLeft(String peerId) {
-    return new JsonObject().put("type", "peer-left").put("peerId", peerId);
+  public static PeerEvent peerLeft(String peerId) {
+    return new PeerEvent("peer-left", "{\"type\":\"peer-left\",\"peerId\":" + quote(peerId));
   }
 
-  public static JsonObject signal(String from, Object data) {
-    return new JsonObject().put("type", "signal").put("from", from).put("data", data);
+  /** {@code dataJson} is the sender's {@code data} value as validated JSON text, relayed as is. */
+  public static PeerEvent signal(String from, String dataJson) {
+    return relay("signal", from, dataJson);
   }
 
-  public static JsonObject broadcast(String from, Object data) {
-    return new JsonObject().put("type", "broadcast").put("from", from).put("data", data);
+  public static PeerEvent broadcast(String from, String dataJson) {
+    return relay("broadcast", from, dataJson);
+  }
+
+  private static PeerEvent relay(String type, String from, String dataJson) {
+    String head =
+        new StringBuilder(dataJson.length() + 64)
+            .append("{\"type\":\"")
+            .append(type)
+            .append("\",\"from\":")
+            .append(quote(from))
+            .append(",\"data\":")
+            .append(dataJson)
+            .toString();
+    return new PeerEvent(type, head);
   }
 
   public static JsonObject pong(Object t) {
@@ -66,5 +88,9 @@ public final class ServerMessages {
       j.put("ref", ref);
     }
     return j;
+  }
+
+  private static String quote(String s) {
+    return Json.encode(s);
   }
 }

@@ -85,6 +85,12 @@ public final class PeerSession implements PeerConnection {
     if (state == State.CLOSED) {
       return;
     }
+    if (frame.isText()
+        && frame.isFinal()
+        && frame.binaryData().length() <= Limits.MAX_FRAME_BYTES) {
+      onTextBytes(frame.binaryData()); // the common case: a whole message in one frame, no copy
+      return;
+    }
     if (frame.isText() || frame.isBinary()) {
       message = Buffer.buffer();
       messageIsText = frame.isText();
@@ -106,12 +112,18 @@ public final class PeerSession implements PeerConnection {
       sendError(ErrorCode.BAD_MESSAGE, "binary frames are not part of the protocol", null);
       return;
     }
+    onTextBytes(complete);
+  }
+
+  /** Decodes strictly: invalid UTF-8 closes the socket (1007) rather than being replaced. */
+  private void onTextBytes(Buffer bytes) {
     String text;
     try {
       text =
           StandardCharsets.UTF_8
               .newDecoder()
-              .decode(java.nio.ByteBuffer.wrap(complete.getBytes()))
+              .decode(
+                  ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf().nioBuffer())
               .toString();
     } catch (CharacterCodingException e) {
       state = State.CLOSED;
