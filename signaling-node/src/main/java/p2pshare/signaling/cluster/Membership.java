@@ -2,7 +2,9 @@ package p2pshare.signaling.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 import p2pshare.cluster.ClusterNames;
@@ -71,7 +73,22 @@ public final class Membership {
     return onContext(tokens.removeAsync(tokenHash)).mapEmpty();
   }
 
+  /**
+   * Completes on the caller's context. The callback is handed to that context's executor straight
+   * from Hazelcast's response thread, instead of Hazelcast's default async executor.
+   */
   private <T> Future<T> onContext(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    Context context = vertx.getOrCreateContext();
+    Promise<T> promise = Promise.promise();
+    stage.whenCompleteAsync(
+        (value, error) -> {
+          if (error != null) {
+            promise.fail(error);
+          } else {
+            promise.complete(value);
+          }
+        },
+        task -> context.runOnContext(v -> task.run()));
+    return promise.future();
   }
 }

@@ -76,20 +76,20 @@ public final class RoomService {
     String tokenHash = Ids.sha256Hex(token);
     LocalPeer peer = new LocalPeer(peerId, join.room(), meta, context, LocalPeer.State.PENDING);
     peer.tokenHash(tokenHash);
-    return membership
-        .putPeer(peerId, new PeerRecord(join.room(), nodeId(), meta, tokenHash, 1, 0))
-        .compose(
-            v ->
-                membership.join(
-                    join.room(),
-                    peerId,
-                    new RoomMembers.Member(nodeId(), meta),
-                    env.maxPeersPerRoom()))
+    // The three cluster writes are independent and go out together (one round trip, not three);
+    // the welcome waits for all of them, so a resume right after it finds record and token.
+    Future<Void> record =
+        membership.putPeer(peerId, new PeerRecord(join.room(), nodeId(), meta, tokenHash, 1, 0));
+    Future<Void> tokenStored = membership.putToken(tokenHash, peerId);
+    Future<RoomMembers.JoinResult> joined =
+        membership.join(
+            join.room(), peerId, new RoomMembers.Member(nodeId(), meta), env.maxPeersPerRoom());
+    return Future.all(record, tokenStored, joined)
+        .map(all -> joined.result())
         .compose(
             result -> {
               if (result.full()) {
-                return membership
-                    .removePeer(peerId)
+                return Future.join(membership.removePeer(peerId), membership.revokeToken(tokenHash))
                     .transform(
                         x ->
                             Future.failedFuture(
@@ -97,9 +97,8 @@ public final class RoomService {
               }
               local.register(peer);
               local.addToView(peer, nodesOf(result.others()), nodeId());
-              return membership
-                  .putToken(tokenHash, peerId)
-                  .compose(v -> router.announceJoined(join.room(), peerId, meta, result.others()))
+              return router
+                  .announceJoined(join.room(), peerId, meta, result.others())
                   .map(
                       v -> {
                         peer.attach(connection);
