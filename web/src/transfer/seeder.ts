@@ -6,6 +6,7 @@
 import { encryptBlock } from '../crypto/keys';
 import type { DataLink, TransferStats } from './link';
 import type { FileEntry } from './manifest';
+import { uploadScheduler } from './qos';
 import { blocksOfPiece, pieceCount } from './pieces';
 import { type ControlMessage, encodeBlock } from './wire';
 
@@ -113,6 +114,7 @@ export class SeedSession {
     for (const fr of frames) {
       if (this.closed || !this.link.open) return;
       if (this.link.bufferedAmount > HIGH_WATER) await this.link.drained();
+      await uploadScheduler.grant(req.f, fr.len); // QoS: upload cap + priority share (qos.ts)
       if (!this.link.open) return;
       this.link.send(fr.buf);
       this.stats.bytesSent += fr.len;
