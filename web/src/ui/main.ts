@@ -14,11 +14,13 @@ import { downloadZip } from 'client-zip';
 import QRCode from 'qrcode';
 import { setLoopbackOnly } from '../peer/peer';
 import { ReceiverSession } from '../transfer/receiver';
+import { uploadScheduler } from '../transfer/qos';
 import { SenderSession } from '../transfer/sender';
 import { download, formatBytes, formatEta, h, Speedometer } from './dom';
 import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';
 import { mountExtras } from './extras';
+import { UploadQosControls } from './qos';
 
 const params = new URLSearchParams(location.search);
 setLoopbackOnly(
@@ -110,7 +112,7 @@ function senderPage() {
   const render = () => doRender();
   const kick = scheduler(render);
   const s = new SenderSession({ plain: params.get('plain') === '1', onChange: () => kick() });
-  window.__p2p = { role: 'sender', stats: s.stats, session: s };
+  window.__p2p = { role: 'sender', stats: s.stats, session: s, qos: uploadScheduler };
   // leave the room at once (instead of lingering for the resume window) when the tab goes away
   window.addEventListener('pagehide', () => s.sig?.stop());
   const err = errorBanner();
@@ -215,11 +217,14 @@ function senderPage() {
     qr,
   );
 
-  const rows = new RowList(() => ({}));
+  const qos = new UploadQosControls(uploadScheduler);
+  const fileIndex = (key: string) => s.files.findIndex((f) => f.entry.id === key);
+  const rows = new RowList((key) => ({ controls: () => qos.prioritySelect(fileIndex(key)) }));
   const list = h(
     'section',
     { class: 'card list', hidden: true },
     h('h3', { text: 'Offered files' }),
+    qos.capEl,
     rows.el,
   );
   app.append(header('send'), err.el, drop, share, list);

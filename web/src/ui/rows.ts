@@ -18,6 +18,8 @@ export interface RowActions {
   cancel?: () => void;
   save?: () => void;
   saveAs?: () => void;
+  /** side-specific controls shown first among the row's actions (the sender's priority select) */
+  controls?: () => HTMLElement | null;
 }
 
 interface RowEls {
@@ -104,6 +106,7 @@ export class RowList {
         h(
           'div',
           { class: 'row-actions' },
+          acts.controls?.(),
           mk('pause', 'Pause', acts.pause),
           mk('resume', 'Resume', acts.resume),
           mk('cancel', 'Cancel', acts.cancel, 'ghost'),
