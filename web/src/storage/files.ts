@@ -15,6 +15,8 @@ export interface FileStore extends PieceSink {
   open(): Promise<void>;
   /** the finished file as a (disk-backed) Blob */
   getFile(index: number): Promise<Blob>;
+  /** stored bytes of a file (pieces already written), to seed them to other receivers */
+  read(fileId: string, offset: number, length: number): Promise<Uint8Array>;
 }
 
 type Req = WorkerRequest extends infer R
@@ -107,6 +109,14 @@ class OpfsStore implements FileStore {
       })) === true
     );
   }
+  async read(fileId: string, offset: number, length: number): Promise<Uint8Array> {
+    return (await getWorker().call({
+      op: 'read',
+      name: this.name(fileId),
+      offset,
+      length,
+    })) as Uint8Array;
+  }
   async getFile(index: number): Promise<Blob> {
     const f = this.manifest.files[index]!;
     let d = await navigator.storage.getDirectory();
@@ -169,6 +179,15 @@ class IdbStore implements FileStore {
     for (const b of await this.parts(index))
       hashes.push(await sha256(new Uint8Array(await b.arrayBuffer())));
     return (await rootHash(f.size, hashes)) === f.root;
+  }
+  async read(fileId: string, offset: number, length: number): Promise<Uint8Array> {
+    const f = this.manifest.files.find((x) => x.id === fileId)!;
+    const p = Math.floor(offset / f.pieceSize);
+    const row = (await (await piecesDb()).get('pieces', this.key(fileId, p))) as
+      PieceRow | undefined;
+    if (!row) throw new Error(`piece ${p} missing`);
+    const at = offset - p * f.pieceSize;
+    return new Uint8Array(await row.blob.slice(at, at + length).arrayBuffer());
   }
   async getFile(index: number): Promise<Blob> {
     return new Blob(await this.parts(index), { type: this.manifest.files[index]!.type });

@@ -10,6 +10,7 @@ export type WorkerRequest =
       pieceSize: number;
       root: string;
     }
+  | { id: number; op: 'read'; name: string; offset: number; length: number }
   | { id: number; op: 'close'; name: string }
   | { id: number; op: 'probe' };
 

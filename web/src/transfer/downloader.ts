@@ -1,15 +1,23 @@
 /**
- * Receiver side: requests pieces (sequential-first, a window of pieces in flight), reassembles
- * their blocks, decrypts and verifies each piece against its SHA-256, writes verified pieces to a
- * sink and records them in a bitfield. A piece that fails authentication or its hash is dropped and
- * requested again — only that piece.
+ * Receiver side: fetches the missing pieces of accepted files from every seeder in the swarm.
+ * Sequential-first: pieces are taken in file order; each piece is assigned to one seeder that
+ * announced it, chosen by measured quality and load (swarm.ts `pickSeeder`), and its blocks are
+ * requested from that seeder through a per-connection window sized from bandwidth × rtt
+ * (pipeline.ts) with a block size from rtt and throughput (blocksize.ts). Each piece is decrypted
+ * block by block, checked against its SHA-256 and written to a sink; a bad piece is dropped,
+ * blamed on its seeder (demoted, excluded after repeated bad pieces) and fetched again, from
+ * someone else when anyone else has it. A seeder that leaves or times out costs only its
+ * outstanding requests, which go to another seeder.
  */
 import { fromBase64Url } from '../crypto/bytes';
-import { decryptBlock, TamperedError } from '../crypto/keys';
-import type { DataLink, TransferStats } from './link';
+import { decryptBlock } from '../crypto/keys';
+import { chooseBlockSize, nextBlockLength } from './blocksize';
+import { peerCounters, type TransferStats } from './link';
 import { type Manifest, sha256 } from './manifest';
-import { Bitfield, blockCount, pieceCount, pieceLength, verifiedBytes } from './pieces';
+import { Bitfield, pieceCount, pieceLength, verifiedBytes } from './pieces';
+import { requestTimeoutMs, windowBlocks } from './pipeline';
 import { canTransition, type FileEvent, type FileState, transition } from './state';
+import { type Candidate, pickSeeder, Swarm, type SwarmPeer } from './swarm';
 import { decodeBlock } from './wire';
 
 export interface PieceSink {
@@ -28,47 +36,87 @@ export interface DownloadFile {
   error?: string;
 }
 
-interface Pending {
-  r: number;
+interface Range {
+  o: number;
+  n: number;
+}
+
+/** A piece being fetched. */
+interface PieceJob {
   f: number;
   p: number;
+  len: number;
   buf: Uint8Array;
+  /** bytes of the piece accounted for (arrived, good or bad) */
   got: number;
-  expected: number;
-  bad: boolean;
+  /** first offset never asked for */
+  next: number;
+  /** ranges asked for once and lost (seeder left, timeout, reject): to ask again */
+  gaps: Range[];
+  /** the seeder its remaining blocks are asked of (null: to be chosen again) */
+  owner: SwarmPeer | null;
+  /** a block failed authentication: whom to blame */
+  badFrom: Set<string>;
+  contributors: Set<string>;
+  /** verified and being written: nothing more to ask */
+  writing: boolean;
+}
+
+interface BlockRequest {
+  r: number;
+  job: PieceJob;
+  o: number;
+  n: number;
+  peer: SwarmPeer;
+  sentAt: number;
+  deadline: number;
+  /** bytes outstanding on the connection when asked (this one included) */
+  bytesAhead: number;
 }
 
 export interface DownloaderOptions {
-  /** pieces in flight */
-  window?: number;
   onChange?: (fileIndex: number) => void;
-  /** a piece got verified (persist the bitfield) */
-  onPiece?: (fileIndex: number) => void;
+  /** a piece got verified and stored (persist the bitfield, announce `have`) */
+  onPiece?: (fileIndex: number, piece: number) => void;
   /** QoS: at most this many bytes per second requested (0/undefined: unlimited) */
   maxBytesPerSec?: number;
+  /** injectable clock (unit tests) */
+  now?: () => number;
 }
+
+/** Pieces looked at past the first missing one when the seeders holding it are all busy. */
+export const LOOKAHEAD_PIECES = 64;
+/** How often outstanding requests are checked against their deadline. */
+export const TIMEOUT_SWEEP_MS = 1000;
+
+const key = (f: number, p: number) => `${f}:${p}`;
 
 export class Downloader {
   readonly files: DownloadFile[];
-  private link: DataLink | null = null;
-  private pending = new Map<number, Pending>();
-  private retry: { f: number; p: number }[] = [];
-  private nextReq = 1;
-  private readonly window: number;
+  private readonly jobs = new Map<string, PieceJob>();
+  private readonly reqs = new Map<number, BlockRequest>();
+  /** per seeder: requests and bytes outstanding */
+  private readonly load = new Map<string, { count: number; bytes: number }>();
+  /** seeders that sent a bad copy of a piece (that piece is asked of others first) */
+  private readonly avoid = new Map<string, Set<string>>();
   private finishing = new Set<number>();
   private budgetStart = 0;
   private budgetBytes = 0;
   private pumpTimer: ReturnType<typeof setTimeout> | null = null;
+  private sweepTimer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+  private readonly now: () => number;
 
   constructor(
     readonly manifest: Manifest,
-    private readonly fileKeys: (CryptoKey | null)[],
+    readonly fileKeys: (CryptoKey | null)[],
     private readonly sink: PieceSink,
     private readonly stats: TransferStats,
     have: (Bitfield | undefined)[] = [],
     private readonly opts: DownloaderOptions = {},
+    readonly swarm: Swarm = new Swarm(),
   ) {
-    this.window = opts.window ?? 8;
+    this.now = opts.now ?? Date.now;
     this.files = manifest.files.map((e, index) => {
       const n = pieceCount(e.size, e.pieceSize);
       const bf = have[index] && have[index].length === n ? have[index] : new Bitfield(n);
@@ -82,12 +130,13 @@ export class Downloader {
     });
   }
 
-  /** Sets (or clears) the link pieces come from; requests in flight are asked again on the new one. */
-  setLink(link: DataLink | null): void {
-    this.link = link;
-    for (const p of this.pending.values()) this.retry.push({ f: p.f, p: p.p });
-    this.pending.clear();
-    this.pump();
+  /** Stops timers; outstanding requests are forgotten (a newer downloader takes over). */
+  close(): void {
+    this.closed = true;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.pumpTimer = null;
+    this.sweepTimer = null;
   }
 
   accept(indices?: number[]): void {
@@ -135,64 +184,118 @@ export class Downloader {
     return { size, bytes };
   }
 
-  /** A binary frame from the link. */
-  async handleBlock(buf: ArrayBuffer): Promise<void> {
+  /** Outstanding requests per seeder (debugging, tests). */
+  outstanding(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [id, l] of this.load) if (l.count > 0) out[id] = l.count;
+    return out;
+  }
+
+  /** A seeder left: its outstanding requests go back to be asked of others. */
+  peerLeft(id: string): void {
+    for (const req of [...this.reqs.values()]) if (req.peer.id === id) this.lose(req);
+    for (const job of this.jobs.values()) if (job.owner?.id === id) job.owner = null;
+    this.load.delete(id);
+    this.pump();
+  }
+
+  /** The seeder will not serve request r: ask someone else, and stop asking it for that piece. */
+  rejected(peerId: string, r: number): void {
+    const req = this.reqs.get(r);
+    if (!req || req.peer.id !== peerId) return;
+    req.peer.forget(req.job.f, req.job.p);
+    this.lose(req);
+    if (req.job.owner === req.peer) req.job.owner = null;
+    this.pump();
+  }
+
+  /** A binary frame from seeder `peerId`. */
+  async handleBlock(peerId: string, buf: ArrayBuffer): Promise<void> {
     const blk = decodeBlock(buf);
     if (!blk) return;
-    const pend = this.pending.get(blk.h.r);
-    if (!pend || pend.f !== blk.h.f || pend.p !== blk.h.p) return; // stale (cancelled / re-asked)
-    const entry = this.manifest.files[pend.f]!;
+    const req = this.reqs.get(blk.h.r);
+    // stale: cancelled, timed out and asked again, or from an earlier downloader
+    if (!req || req.peer.id !== peerId || req.job.f !== blk.h.f || req.job.p !== blk.h.p) return;
+    if (req.o !== blk.h.o) return;
+    this.settle(req);
+    const { job } = req;
+    const now = this.now();
+    req.peer.quality.block(now, now - req.sentAt, blk.payload.length, req.bytesAhead);
+    const entry = this.manifest.files[job.f]!;
     let payload = blk.payload;
     this.stats.bytesReceived += payload.length;
+    peerCounters(this.stats, peerId).bytes += payload.length;
     if (this.stats.corruptNextBlocks > 0) {
       this.stats.corruptNextBlocks--;
       payload = payload.slice();
       payload[payload.length >> 1]! ^= 0x5a;
     }
-    const offsetInPiece = blk.h.b * entry.blockSize;
-    const absOffset = pend.p * entry.pieceSize + offsetInPiece;
+    const absOffset = job.p * entry.pieceSize + req.o;
     try {
-      const key = this.fileKeys[pend.f] ?? null;
-      const plain = key ? await decryptBlock(key, entry.id, pend.p, absOffset, payload) : payload;
-      if (offsetInPiece + plain.length > pend.buf.length) throw new TamperedError('block overflow');
-      pend.buf.set(plain, offsetInPiece);
+      const fileKey = this.fileKeys[job.f] ?? null;
+      const plain = fileKey
+        ? await decryptBlock(fileKey, entry.id, job.p, absOffset, payload)
+        : payload;
+      if (plain.length !== req.n) throw new Error('block length differs from the request');
+      job.buf.set(plain, req.o);
+      job.contributors.add(peerId);
     } catch {
-      pend.bad = true;
+      job.badFrom.add(peerId);
     }
-    pend.got++;
-    if (pend.got === pend.expected) await this.completePiece(pend);
+    job.got += req.n;
+    if (job.got === job.len) await this.completePiece(job);
+    this.pump();
   }
 
-  private async completePiece(pend: Pending): Promise<void> {
-    if (this.pending.get(pend.r) !== pend) return;
-    const entry = this.manifest.files[pend.f]!;
-    const f = this.files[pend.f]!;
-    let ok = !pend.bad;
+  private async completePiece(job: PieceJob): Promise<void> {
+    const k = key(job.f, job.p);
+    if (this.jobs.get(k) !== job || job.writing) return;
+    const entry = this.manifest.files[job.f]!;
+    const f = this.files[job.f]!;
+    let ok = job.badFrom.size === 0;
     if (ok && !this.manifest.plain) {
-      const h = await sha256(pend.buf);
-      const want = fromBase64Url(entry.pieces[pend.p]!);
+      const h = await sha256(job.buf);
+      const want = fromBase64Url(entry.pieces[job.p]!);
       ok = h.every((b, i) => b === want[i]);
     }
     if (!ok) {
-      this.pending.delete(pend.r);
+      // authentication names the seeder of the bad block; a hash mismatch all who sent blocks
+      this.blame(k, job.badFrom.size > 0 ? job.badFrom : job.contributors);
+      this.jobs.delete(k);
       this.stats.piecesFailed++;
-      if (f.state === 'transferring') this.retry.unshift({ f: pend.f, p: pend.p });
-      this.pump();
       return;
     }
-    await this.sink.write(entry.id, pend.p * entry.pieceSize, pend.buf);
-    // stays "in flight" until recorded, so pump() does not ask for it again meanwhile
-    this.pending.delete(pend.r);
-    if (!f.have.has(pend.p)) {
-      f.have.set(pend.p);
-      f.bytes += pend.buf.length;
-      this.stats.bytesVerified += pend.buf.length;
-      this.stats.piecesVerified++;
-    }
-    this.opts.onPiece?.(pend.f);
-    this.opts.onChange?.(pend.f);
+    job.writing = true;
+    await this.sink.write(entry.id, job.p * entry.pieceSize, job.buf);
+    // stays a job until recorded, so pump() does not ask for it again meanwhile
+    this.jobs.delete(k);
+    if (f.have.length !== pieceCount(entry.size, entry.pieceSize) || f.have.has(job.p)) return;
+    f.have.set(job.p);
+    f.bytes += job.len;
+    this.stats.bytesVerified += job.len;
+    this.stats.piecesVerified++;
+    for (const id of job.contributors) peerCounters(this.stats, id).pieces++;
+    this.opts.onPiece?.(job.f, job.p);
+    this.opts.onChange?.(job.f);
     this.maybeFinish(f);
-    this.pump();
+  }
+
+  private blame(pieceKey: string, who: Iterable<string>): void {
+    let set = this.avoid.get(pieceKey);
+    if (!set) this.avoid.set(pieceKey, (set = new Set()));
+    for (const id of who) {
+      set.add(id);
+      const peer = this.swarm.peers.get(id);
+      peer?.quality.badPiece();
+      const c = peerCounters(this.stats, id);
+      c.piecesFailed++;
+      if (peer?.quality.excluded && !c.excluded) {
+        c.excluded = true;
+        // its pieces and outstanding blocks go to others now
+        for (const req of [...this.reqs.values()]) if (req.peer === peer) this.lose(req);
+        for (const job of this.jobs.values()) if (job.owner === peer) job.owner = null;
+      }
+    }
   }
 
   private maybeFinish(f: DownloadFile): void {
@@ -209,7 +312,7 @@ export class Downloader {
             f.error = 'stored file failed its whole-file hash; fetching again';
             f.have = new Bitfield(f.have.length);
             f.bytes = 0;
-            this.opts.onPiece?.(f.index);
+            this.opts.onPiece?.(f.index, -1);
           }
         },
         (e: unknown) => {
@@ -225,9 +328,10 @@ export class Downloader {
   }
 
   private dropFile(i: number): void {
-    for (const [r, p] of this.pending) if (p.f === i) this.pending.delete(r);
-    this.retry = this.retry.filter((x) => x.f !== i);
-    if (this.link?.open) this.link.send(JSON.stringify({ t: 'cancel', f: i }));
+    for (const req of [...this.reqs.values()]) if (req.job.f === i) this.settle(req);
+    for (const [k, job] of this.jobs) if (job.f === i && !job.writing) this.jobs.delete(k);
+    const msg = JSON.stringify({ t: 'cancel', f: i });
+    for (const peer of this.swarm.peers.values()) if (peer.link.open) peer.link.send(msg);
     this.pump();
   }
 
@@ -236,31 +340,125 @@ export class Downloader {
     this.opts.onChange?.(f.index);
   }
 
-  private isInFlight(f: number, p: number): boolean {
-    for (const x of this.pending.values()) if (x.f === f && x.p === p) return true;
-    return false;
+  /** A request is answered or given up: it no longer loads its seeder. */
+  private settle(req: BlockRequest): void {
+    if (!this.reqs.delete(req.r)) return;
+    const l = this.load.get(req.peer.id);
+    if (l) {
+      l.count--;
+      l.bytes -= req.n;
+      if (l.count <= 0) {
+        this.load.delete(req.peer.id);
+        req.peer.quality.idle(this.now());
+      }
+    }
   }
 
-  private pickNext(): { f: number; p: number } | null {
-    while (this.retry.length > 0) {
-      const x = this.retry.shift()!;
-      const f = this.files[x.f]!;
-      if (f.state === 'transferring' && !f.have.has(x.p) && !this.isInFlight(x.f, x.p)) return x;
+  /** A request will not be answered: its range is asked again (of whoever owns the piece next). */
+  private lose(req: BlockRequest): void {
+    this.settle(req);
+    if (this.jobs.get(key(req.job.f, req.job.p)) === req.job)
+      req.job.gaps.push({ o: req.o, n: req.n });
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    let lost = false;
+    for (const req of [...this.reqs.values()]) {
+      if (now < req.deadline) continue;
+      req.peer.quality.timeout();
+      peerCounters(this.stats, req.peer.id).timeouts++;
+      this.lose(req);
+      if (req.job.owner === req.peer) req.job.owner = null;
+      lost = true;
+    }
+    if (lost) this.pump();
+    if (this.reqs.size === 0 && this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
+    }
+  }
+
+  private loadOf(id: string): { count: number; bytes: number } {
+    let l = this.load.get(id);
+    if (!l) this.load.set(id, (l = { count: 0, bytes: 0 }));
+    return l;
+  }
+
+  /** Bytes asked of a seeder (assigned pieces) that have not arrived yet. */
+  private backlog(peer: SwarmPeer): number {
+    let n = 0;
+    for (const job of this.jobs.values()) if (job.owner === peer) n += job.len - job.got;
+    return n;
+  }
+
+  /** The seeders holding piece f:p, and whether each could take it now. */
+  private candidates(f: number, p: number, pieceLen: number): Candidate[] {
+    const out: Candidate[] = [];
+    for (const peer of this.swarm.peers.values()) {
+      if (!peer.link.open || !peer.holds(f, p)) continue;
+      const queued = this.backlog(peer);
+      const m = peer.quality.measure(peer.link.health?.());
+      const block = chooseBlockSize(m, peer.link.maxMessageSize);
+      // a seeder takes another piece while what it owes is less than its window (or one piece)
+      const room = queued < Math.max(windowBlocks(m, block) * block, pieceLen);
+      out.push({ peer, queuedBytes: queued, room });
+    }
+    return out;
+  }
+
+  private wanted(f: DownloadFile): boolean {
+    return f.accepted && f.state === 'transferring';
+  }
+
+  /** Gives pieces (orphaned ones first, then new ones in order) to the best seeder holding them. */
+  private assign(): void {
+    for (const job of this.jobs.values()) {
+      if (job.owner || job.writing || !this.wanted(this.files[job.f]!)) continue;
+      if (job.gaps.length === 0 && job.next >= job.len) continue;
+      const pick = pickSeeder(
+        this.candidates(job.f, job.p, job.len),
+        job.len - job.got,
+        this.avoid.get(key(job.f, job.p)),
+      );
+      if (pick) job.owner = pick;
     }
     for (const f of this.files) {
-      if (f.state !== 'transferring' || !f.accepted) continue;
-      let p = f.have.nextMissing(0);
-      while (p !== -1 && this.isInFlight(f.index, p)) p = f.have.nextMissing(p + 1);
-      if (p !== -1) return { f: f.index, p };
+      if (!this.wanted(f)) continue;
+      const entry = this.manifest.files[f.index]!;
+      let looked = 0;
+      for (let p = f.have.nextMissing(0); p !== -1; p = f.have.nextMissing(p + 1)) {
+        if (this.jobs.has(key(f.index, p))) continue;
+        if (looked++ >= LOOKAHEAD_PIECES) break;
+        const len = pieceLength(entry.size, entry.pieceSize, p);
+        const pick = pickSeeder(
+          this.candidates(f.index, p, len),
+          len,
+          this.avoid.get(key(f.index, p)),
+        );
+        if (!pick) continue;
+        this.jobs.set(key(f.index, p), {
+          f: f.index,
+          p,
+          len,
+          buf: new Uint8Array(len),
+          got: 0,
+          next: 0,
+          gaps: [],
+          owner: pick,
+          badFrom: new Set(),
+          contributors: new Set(),
+          writing: false,
+        });
+      }
     }
-    return null;
   }
 
   /** Rate limit: true (and a later pump scheduled) when the requested bytes are ahead of the rate. */
   private overBudget(): boolean {
     const rate = this.opts.maxBytesPerSec;
     if (!rate) return false;
-    const now = Date.now();
+    const now = this.now();
     if (now - this.budgetStart > 2000) {
       this.budgetStart = now - 1;
       this.budgetBytes = 0;
@@ -277,27 +475,76 @@ export class Downloader {
     return true;
   }
 
-  /** Keeps `window` piece requests in flight. */
-  pump(): void {
-    const link = this.link;
-    if (!link || !link.open) return;
-    while (this.pending.size < this.window) {
-      if (this.overBudget()) break;
-      const next = this.pickNext();
-      if (!next) break;
-      const entry = this.manifest.files[next.f]!;
-      this.budgetBytes += pieceLength(entry.size, entry.pieceSize, next.p);
-      const r = this.nextReq++;
-      this.pending.set(r, {
-        r,
-        f: next.f,
-        p: next.p,
-        buf: new Uint8Array(pieceLength(entry.size, entry.pieceSize, next.p)),
-        got: 0,
-        expected: blockCount(entry.size, entry.pieceSize, entry.blockSize, next.p),
-        bad: false,
-      });
-      link.send(JSON.stringify({ t: 'get', r, f: next.f, p: next.p }));
+  /** The next range to ask `peer` for, from the earliest piece it owns. */
+  private nextRange(
+    peer: SwarmPeer,
+    block: number,
+  ): { job: PieceJob; o: number; n: number } | null {
+    for (const job of this.jobs.values()) {
+      if (job.owner !== peer || job.writing || !this.wanted(this.files[job.f]!)) continue;
+      const gap = job.gaps[0];
+      if (gap) {
+        const n = Math.min(gap.n, block);
+        if (n === gap.n) job.gaps.shift();
+        else job.gaps[0] = { o: gap.o + n, n: gap.n - n };
+        return { job, o: gap.o, n };
+      }
+      if (job.next < job.len) {
+        const n = nextBlockLength(job.len, job.next, block);
+        const o = job.next;
+        job.next += n;
+        return { job, o, n };
+      }
     }
+    return null;
+  }
+
+  /** Fills each seeder's window with block requests. */
+  pump(): void {
+    if (this.closed) return;
+    this.assign();
+    for (const peer of this.swarm.peers.values()) {
+      if (!peer.link.open || peer.quality.excluded) continue;
+      const health = peer.link.health?.();
+      const m = peer.quality.measure(health);
+      const block = chooseBlockSize(m, peer.link.maxMessageSize);
+      const window = windowBlocks(m, block);
+      const l = this.loadOf(peer.id);
+      while (l.count < window) {
+        if (this.overBudget()) break;
+        const next = this.nextRange(peer, block);
+        if (!next) break;
+        this.request(peer, next.job, next.o, next.n, m);
+      }
+      if (l.count === 0) this.load.delete(peer.id);
+    }
+  }
+
+  private request(
+    peer: SwarmPeer,
+    job: PieceJob,
+    o: number,
+    n: number,
+    m: ReturnType<SwarmPeer['quality']['measure']>,
+  ): void {
+    const l = this.loadOf(peer.id);
+    const now = this.now();
+    if (l.count === 0) peer.quality.busy(now);
+    l.count++;
+    l.bytes += n;
+    this.budgetBytes += n;
+    const r = this.swarm.requestId();
+    this.reqs.set(r, {
+      r,
+      job,
+      o,
+      n,
+      peer,
+      sentAt: now,
+      deadline: now + requestTimeoutMs(m, l.bytes),
+      bytesAhead: l.bytes,
+    });
+    this.sweepTimer ??= setInterval(() => this.sweep(), TIMEOUT_SWEEP_MS);
+    peer.link.send(JSON.stringify({ t: 'req', r, f: job.f, p: job.p, o, n }));
   }
 }

@@ -1,7 +1,11 @@
 /**
  * The receiver: joins the room from the link, opens the sealed manifest with the fragment key,
- * downloads accepted files from a sender, persists progress (IndexedDB + OPFS) so that reopening
- * the link continues where it stopped.
+ * downloads accepted files from every peer that holds pieces (the sender and other receivers),
+ * persists progress (IndexedDB + OPFS) so that reopening the link continues where it stopped, and
+ * — unless the user opts out — seeds its verified pieces to the other receivers while the tab is
+ * open. The manifest is taken from the original sender only (a receiver never forwards it: a
+ * stale copy could otherwise replace a newer one); a late receiver therefore needs the sender
+ * online to start, then fetches from everyone.
  */
 
 import {
@@ -22,7 +26,10 @@ import { type DownloadFile, Downloader } from './downloader';
 import { newStats, type DataLink } from './link';
 import { decodeManifest, type Manifest } from './manifest';
 import { Bitfield } from './pieces';
-import { ManifestAssembler, parseControl } from './wire';
+import { SeedSession } from './seeder';
+import { storeSource } from './source';
+import { decodeBits, encodeBits, Swarm } from './swarm';
+import { type ControlMessage, ManifestAssembler, parseControl } from './wire';
 
 export type ErrorCode = 'wrong-key' | 'no-space' | 'peer-gone' | 'signaling' | 'storage';
 
@@ -34,14 +41,23 @@ export interface ReceiverOptions {
   maxBytesPerSec?: number;
   /** seconds without any sender before `peer-gone` shows */
   peerGoneAfterMs?: number;
+  /** seed verified pieces to other receivers (default on) */
+  seed?: boolean;
   onChange?: () => void;
   onError?: (code: ErrorCode, message: string) => void;
 }
 
-interface SeederLink {
+/** A data link to another peer of the room: the sender, or another receiver. */
+interface PeerConn {
   link: DataLink;
   asm: ManifestAssembler;
+  /** the peer's role when the link opened ('s': the sender) */
+  role: string | undefined;
+  /** serves our verified pieces to it */
+  seed: SeedSession;
 }
+
+const roleOf = (meta: unknown) => (meta as { role?: string } | undefined)?.role;
 
 export class ReceiverSession {
   readonly stats = newStats();
@@ -53,8 +69,18 @@ export class ReceiverSession {
   accepted = false;
   error: { code: ErrorCode; message: string } | null = null;
   private keys: RoomKeys | null = null;
-  private seeders = new Map<string, SeederLink>();
-  private active: string | null = null;
+  private conns = new Map<string, PeerConn>();
+  readonly swarm = new Swarm();
+  seeding: boolean;
+  private readonly source = storeSource({
+    entry: (f) => this.manifest?.files[f],
+    key: (f) => this.dl?.fileKeys[f] ?? null,
+    has: (f, p) => this.seeding && !!this.dl?.files[f]?.have.has(p),
+    read: (id, offset, length) => {
+      if (!this.store) return Promise.reject(new Error('no store'));
+      return this.store.read(id, offset, length);
+    },
+  });
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private goneTimer: ReturnType<typeof setTimeout> | null = null;
   private savedHave: Record<string, Uint8Array> = {};
@@ -64,7 +90,9 @@ export class ReceiverSession {
     readonly room: string,
     private readonly keyText: string,
     private readonly opts: ReceiverOptions = {},
-  ) {}
+  ) {
+    this.seeding = opts.seed ?? true;
+  }
 
   private changed() {
     this.opts.onChange?.();
@@ -105,38 +133,54 @@ export class ReceiverSession {
     );
     this.sig = sig;
     this.mesh = new Mesh(sig, {
-      wants: (p) => (p.meta as { role?: string } | undefined)?.role === 's',
-      open: (id, link) => {
-        this.seeders.set(id, { link, asm: new ManifestAssembler() });
-        this.clearGone();
-        this.changed();
-      },
+      // receivers link to the sender and to each other (they seed to each other)
+      wants: (p) => roleOf(p.meta) === 's' || roleOf(p.meta) === 'r',
+      open: (id, link) => this.linkOpened(id, link),
       message: (id, d) => void this.onMessage(id, d),
-      close: (id) => {
-        this.seeders.delete(id);
-        if (this.active === id) {
-          this.active = null;
-          this.dl?.setLink(null);
-          this.pickSeeder();
-        }
-        this.armGone();
-        this.changed();
-      },
+      close: (id) => this.linkClosed(id),
     });
     for (const ev of ['status', 'peerJoined', 'peerLeft', 'welcome'] as const)
       sig.on(ev, () => this.changed());
     sig.on('welcome', (w) => {
-      if (!w.peers.some((p) => (p.meta as { role?: string } | undefined)?.role === 's'))
-        this.armGone();
+      if (!w.peers.some((p) => roleOf(p.meta) === 's')) this.armGone();
     });
     sig.start();
   }
 
+  private linkOpened(id: string, link: DataLink): void {
+    const role = roleOf(this.sig?.peers.get(id)?.meta);
+    const seed = new SeedSession(link, this.source, this.stats, () => this.changed());
+    this.conns.set(id, { link, asm: new ManifestAssembler(), role, seed });
+    this.swarm.add(id, link);
+    if (role === 's') this.senderFound();
+    else this.announceTo(link);
+    this.dl?.pump();
+    this.changed();
+  }
+
+  private senderFound(): void {
+    this.clearGone();
+    this.reportAll();
+  }
+
+  private linkClosed(id: string): void {
+    this.conns.get(id)?.seed.close();
+    this.conns.delete(id);
+    this.swarm.remove(id);
+    this.dl?.peerLeft(id);
+    if (this.senderLinks().length === 0) this.armGone();
+    this.changed();
+  }
+
+  private senderLinks(): PeerConn[] {
+    return [...this.conns.values()].filter((c) => c.role === 's');
+  }
+
   private armGone() {
-    if (this.goneTimer || this.seeders.size > 0) return;
+    if (this.goneTimer || this.senderLinks().length > 0) return;
     this.goneTimer = setTimeout(() => {
       this.goneTimer = null;
-      if (this.seeders.size === 0 && !this.allDone())
+      if (this.senderLinks().length === 0 && !this.allDone())
         this.fail(
           'peer-gone',
           'The sender is not connected. Keep this page open: it continues when the sender is back.',
@@ -159,40 +203,96 @@ export class ReceiverSession {
 
   private async onMessage(id: string, d: string | ArrayBuffer): Promise<void> {
     if (typeof d !== 'string') {
-      if (id === this.active) await this.dl?.handleBlock(d);
+      await this.dl?.handleBlock(id, d);
       return;
     }
     const m = parseControl(d);
-    const s = this.seeders.get(id);
-    if (!m || !s) return;
-    if (m.t === 'manifest') {
-      const json = s.asm.push(m);
-      if (json === null || !this.keys) return;
-      let manifest: Manifest;
-      try {
-        const box = JSON.parse(json) as SealedBox;
-        manifest = decodeManifest(await openManifest(this.keys, box));
-      } catch (e) {
-        if (e instanceof WrongKeyError) this.fail('wrong-key', e.message);
-        return;
+    const c = this.conns.get(id);
+    if (!m || !c) return;
+    switch (m.t) {
+      case 'manifest':
+        // only the sender sends one (receivers never forward it); its role may not have been
+        // known yet when the link opened (signals can overtake peer-joined)
+        if (c.role === 'r') break;
+        if (c.role !== 's') {
+          c.role = 's';
+          this.senderFound();
+        }
+        await this.onManifestChunk(c, m);
+        break;
+      case 'req':
+      case 'cancel':
+        c.seed.handle(m);
+        break;
+      case 'bitfield': {
+        const bits = decodeBits(m.bits);
+        if (bits) this.swarm.peers.get(id)?.setBitfield(m.f, bits);
+        this.dl?.pump();
+        break;
       }
-      try {
-        await this.useManifest(manifest);
-      } catch {
-        return;
-      }
-      if (!this.active) this.pickSeeder(id);
+      case 'have':
+        this.swarm.peers.get(id)?.setHave(m.f, m.p);
+        this.dl?.pump();
+        break;
+      case 'reject':
+        this.dl?.rejected(id, m.r);
+        break;
+      default:
+        break;
     }
   }
 
-  private pickSeeder(prefer?: string): void {
-    const id = prefer ?? [...this.seeders.keys()][0];
-    if (!id || !this.dl) return;
-    const s = this.seeders.get(id);
-    if (!s) return;
-    this.active = id;
-    this.dl.setLink(s.link);
-    this.reportAll();
+  private async onManifestChunk(
+    c: PeerConn,
+    m: Extract<ControlMessage, { t: 'manifest' }>,
+  ): Promise<void> {
+    const json = c.asm.push(m);
+    if (json === null || !this.keys) return;
+    let manifest: Manifest;
+    try {
+      const box = JSON.parse(json) as SealedBox;
+      manifest = decodeManifest(await openManifest(this.keys, box));
+    } catch (e) {
+      if (e instanceof WrongKeyError) this.fail('wrong-key', e.message);
+      return;
+    }
+    try {
+      await this.useManifest(manifest);
+    } catch {
+      return;
+    }
+  }
+
+  /** Turns seeding to other receivers on or off (the receiver's opt-out checkbox). */
+  setSeeding(on: boolean): void {
+    if (this.seeding === on) return;
+    this.seeding = on;
+    for (const c of this.conns.values()) this.announceTo(c.link);
+    this.changed();
+  }
+
+  /** Our bitfields (all empty while not seeding), to one peer. Not to the sender: it has all. */
+  private announceTo(link: DataLink): void {
+    if (!this.dl || !link.open) return;
+    for (const f of this.dl.files) {
+      const bits = this.seeding ? f.have : new Bitfield(f.have.length);
+      link.send(JSON.stringify({ t: 'bitfield', f: f.index, bits: encodeBits(bits) }));
+    }
+  }
+
+  private announceAll(): void {
+    for (const c of this.conns.values()) if (c.role !== 's') this.announceTo(c.link);
+  }
+
+  /** A piece was verified: tell the other receivers (p = -1: a file started over). */
+  private announcePiece(f: number, p: number): void {
+    if (!this.seeding) return;
+    if (p < 0) {
+      this.announceAll();
+      return;
+    }
+    const msg = JSON.stringify({ t: 'have', f, p });
+    for (const c of this.conns.values()) if (c.role !== 's' && c.link.open) c.link.send(msg);
   }
 
   /** Adopts a (new or bigger) manifest, keeping verified pieces of files already known. */
@@ -217,14 +317,26 @@ export class ReceiverSession {
       throw e;
     }
     this.manifest = m;
-    const dl = new Downloader(m, keys, this.store, this.stats, have, {
-      onChange: (i) => {
-        this.report(i);
-        this.changed();
+    this.dl?.close();
+    const dl = new Downloader(
+      m,
+      keys,
+      this.store,
+      this.stats,
+      have,
+      {
+        onChange: (i) => {
+          this.report(i);
+          this.changed();
+        },
+        onPiece: (f, p) => {
+          this.scheduleSave();
+          this.announcePiece(f, p);
+        },
+        maxBytesPerSec: this.opts.maxBytesPerSec,
       },
-      onPiece: () => this.scheduleSave(),
-      maxBytesPerSec: this.opts.maxBytesPerSec,
-    });
+      this.swarm,
+    );
     this.dl = dl;
     const wasAccepted = this.accepted;
     if (wasAccepted) {
@@ -235,10 +347,8 @@ export class ReceiverSession {
         if (paused) dl.pause(f.index);
       }
     }
-    if (this.active) {
-      const s = this.seeders.get(this.active);
-      if (s) dl.setLink(s.link);
-    }
+    this.announceAll();
+    dl.pump();
     await this.save();
     this.changed();
   }
@@ -285,10 +395,10 @@ export class ReceiverSession {
 
   /** Tells the sender how far we are (it shows it on its side). */
   private report(i: number): void {
-    const s = this.active ? this.seeders.get(this.active) : undefined;
     const f = this.dl?.files[i];
-    if (!s || !f || !s.link.open) return;
-    s.link.send(JSON.stringify({ t: 'progress', f: i, bytes: f.bytes, done: f.state === 'done' }));
+    if (!f) return;
+    const msg = JSON.stringify({ t: 'progress', f: i, bytes: f.bytes, done: f.state === 'done' });
+    for (const c of this.senderLinks()) if (c.link.open) c.link.send(msg);
   }
 
   private reportAll(): void {
@@ -335,8 +445,11 @@ export class ReceiverSession {
       node: this.sig?.nodeId,
       peers: [...(this.sig?.peers.values() ?? [])],
       links: this.mesh?.debug(),
-      seeders: [...this.seeders.keys()],
-      active: this.active,
+      // links to the sender (the e2e suite waits for one)
+      seeders: [...this.conns.entries()].filter(([, c]) => c.role === 's').map(([id]) => id),
+      peerLinks: [...this.conns.entries()].map(([id, c]) => ({ id, role: c.role })),
+      seeding: this.seeding,
+      outstanding: this.dl?.outstanding(),
       manifest: this.manifest ? this.manifest.files.length : null,
       store: this.store?.kind ?? null,
       error: this.error,

@@ -1,13 +1,15 @@
 /**
- * Sender side: answers piece requests from one receiver over one data link, encrypting each block
- * with the file key, with bufferedAmount back-pressure. Reads one piece at a time from the Blob,
- * so a file is never held in memory.
+ * Seeder side: answers block requests (`req`: file, piece, offset, length) from one peer over one
+ * data link, encrypting each block with the file key (IV/AAD from the block's position), with
+ * bufferedAmount back-pressure. The sender serves from the dropped files, a receiver from its
+ * stored, verified pieces (source.ts); either way the next block is read and encrypted while the
+ * current one drains into the channel.
  */
 import { encryptBlock } from '../crypto/keys';
 import type { DataLink, TransferStats } from './link';
 import type { FileEntry } from './manifest';
+import { pieceCount, pieceLength } from './pieces';
 import { uploadScheduler } from './qos';
-import { blocksOfPiece, pieceCount } from './pieces';
 import { type ControlMessage, encodeBlock } from './wire';
 
 export interface SeedFile {
@@ -17,7 +19,18 @@ export interface SeedFile {
   key: CryptoKey | null;
 }
 
-type GetReq = Extract<ControlMessage, { t: 'get' }>;
+/** Where a seeder's pieces come from. */
+export interface PieceSource {
+  entry(f: number): FileEntry | undefined;
+  /** null when the manifest is plain (debug) */
+  key(f: number): CryptoKey | null;
+  /** whether piece p of file f is held (verified) and may be served now */
+  has(f: number, p: number): boolean;
+  /** the whole plaintext piece */
+  readPiece(f: number, p: number): Promise<Uint8Array>;
+}
+
+type BlockReq = Extract<ControlMessage, { t: 'req' }>;
 interface Frame {
   len: number;
   buf: ArrayBuffer;
@@ -33,21 +46,27 @@ export interface SeedProgress {
 }
 
 export class SeedSession {
-  private queue: GetReq[] = [];
+  private queue: BlockReq[] = [];
   private running = false;
   private closed = false;
+  /** pieces being corrupted on purpose (test hook corruptSentPieces) */
+  private corrupting = new Set<string>();
   readonly progress: SeedProgress = { reported: new Map(), sent: new Map() };
 
   constructor(
     private readonly link: DataLink,
-    private readonly files: () => SeedFile[],
+    private readonly source: PieceSource,
     private readonly stats: TransferStats,
     private readonly onChange: () => void = () => {},
   ) {}
 
   handle(msg: ControlMessage): void {
     switch (msg.t) {
-      case 'get':
+      case 'req':
+        if (!this.servable(msg)) {
+          if (this.link.open) this.link.send(JSON.stringify({ t: 'reject', r: msg.r }));
+          break;
+        }
         this.queue.push(msg);
         void this.run();
         break;
@@ -68,58 +87,77 @@ export class SeedSession {
     this.queue = [];
   }
 
+  private servable(req: BlockReq): boolean {
+    const entry = this.source.entry(req.f);
+    if (!entry || req.p >= pieceCount(entry.size, entry.pieceSize)) return false;
+    return (
+      req.o + req.n <= pieceLength(entry.size, entry.pieceSize, req.p) &&
+      this.source.has(req.f, req.p)
+    );
+  }
+
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    // read + encrypt the next piece while the current one drains into the channel
-    let ahead: { req: GetReq; frames: Promise<Frame[] | null> } | null = null;
+    // read + encrypt the next block while the current one drains into the channel
+    let ahead: { req: BlockReq; frame: Promise<Frame | null> } | null = null;
     try {
       while (!this.closed && this.queue.length > 0 && this.link.open) {
         const req = this.queue.shift()!;
-        const frames: Promise<Frame[] | null> =
-          ahead && ahead.req === req ? ahead.frames : this.prepare(req);
+        const frame = ahead && ahead.req === req ? ahead.frame : this.prepare(req);
         const following = this.queue[0];
-        ahead = following ? { req: following, frames: this.prepare(following) } : null;
-        await this.sendFrames(req, await frames);
+        ahead = following ? { req: following, frame: this.prepare(following) } : null;
+        await this.send(req, await frame);
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async prepare(req: GetReq): Promise<Frame[] | null> {
-    const file = this.files()[req.f];
-    if (!file || req.p >= pieceCount(file.entry.size, file.entry.pieceSize)) return null;
-    const { entry } = file;
-    const start = req.p * entry.pieceSize;
-    const spans = blocksOfPiece(entry.size, entry.pieceSize, entry.blockSize, req.p);
-    const end = start + spans.reduce((a, s) => a + s.length, 0);
-    const piece = new Uint8Array(await file.blob.slice(start, end).arrayBuffer());
-    return Promise.all(
-      spans.map(async (s) => {
-        const plain = piece.subarray(s.offset - start, s.offset - start + s.length);
-        const payload = file.key
-          ? await encryptBlock(file.key, entry.id, req.p, s.offset, plain)
-          : plain;
-        return {
-          len: s.length,
-          buf: encodeBlock({ r: req.r, f: req.f, p: req.p, b: s.index }, payload),
-        };
-      }),
-    );
+  private async prepare(req: BlockReq): Promise<Frame | null> {
+    const entry = this.source.entry(req.f);
+    if (!entry) return null;
+    let piece: Uint8Array;
+    try {
+      piece = await this.source.readPiece(req.f, req.p);
+    } catch {
+      return null; // storage went away: the downloader's timeout asks someone else
+    }
+    const plain = piece.subarray(req.o, req.o + req.n);
+    const key = this.source.key(req.f);
+    let payload = key
+      ? await encryptBlock(key, entry.id, req.p, req.p * entry.pieceSize + req.o, plain)
+      : plain;
+    if (this.corruptThis(req)) {
+      payload = payload.slice();
+      payload[payload.length >> 1]! ^= 0xa5;
+    }
+    return { len: req.n, buf: encodeBlock({ r: req.r, f: req.f, p: req.p, o: req.o }, payload) };
   }
 
-  private async sendFrames(req: GetReq, frames: Frame[] | null): Promise<void> {
-    if (!frames) return;
-    for (const fr of frames) {
-      if (this.closed || !this.link.open) return;
-      if (this.link.bufferedAmount > HIGH_WATER) await this.link.drained();
-      await uploadScheduler.grant(req.f, fr.len); // QoS: upload cap + priority share (qos.ts)
-      if (!this.link.open) return;
-      this.link.send(fr.buf);
-      this.stats.bytesSent += fr.len;
-      this.progress.sent.set(req.f, (this.progress.sent.get(req.f) ?? 0) + fr.len);
+  /** Test hook: every block of the next `corruptSentPieces` pieces served goes out corrupted. */
+  private corruptThis(req: BlockReq): boolean {
+    const k = `${req.f}:${req.p}`;
+    if (this.corrupting.has(k)) return true;
+    if (this.stats.corruptSentPieces <= 0) return false;
+    this.stats.corruptSentPieces--;
+    this.corrupting.add(k);
+    return true;
+  }
+
+  /** The one place blocks leave: back-pressure first, then the channel. */
+  private async send(req: BlockReq, frame: Frame | null): Promise<void> {
+    if (this.closed || !this.link.open) return;
+    if (!frame) {
+      this.link.send(JSON.stringify({ t: 'reject', r: req.r }));
+      return;
     }
+    if (this.link.bufferedAmount > HIGH_WATER) await this.link.drained();
+    await uploadScheduler.grant(req.f, frame.len); // QoS: upload cap + priority share (qos.ts)
+    if (!this.link.open) return;
+    this.link.send(frame.buf);
+    this.stats.bytesSent += frame.len;
+    this.progress.sent.set(req.f, (this.progress.sent.get(req.f) ?? 0) + frame.len);
     this.onChange();
   }
 }

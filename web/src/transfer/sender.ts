@@ -16,7 +16,10 @@ import { browserSocket, SignalingClient } from '../signaling/client';
 import { describeFile, type LocalFile } from './hashing';
 import { newStats, type DataLink } from './link';
 import { encodeManifest, type Manifest } from './manifest';
+import { pieceCount } from './pieces';
 import { SeedSession, type SeedFile } from './seeder';
+import { blobSource } from './source';
+import { allPieces, encodeBits } from './swarm';
 import { manifestFrames, parseControl } from './wire';
 
 export interface SenderOptions {
@@ -38,6 +41,8 @@ export class SenderSession {
   private keys: Promise<RoomKeys>;
   private manifestId = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** one source (and piece cache) for every receiver */
+  private readonly source = blobSource(() => this.files);
 
   constructor(private readonly opts: SenderOptions = {}) {
     this.keys = importRoomKey(fromBase64Url(this.key));
@@ -99,12 +104,7 @@ export class SenderSession {
     this.mesh = new Mesh(sig, {
       wants: (p) => (p.meta as { role?: string } | undefined)?.role === 'r',
       open: (id, link) => {
-        const seed = new SeedSession(
-          link,
-          () => this.files,
-          this.stats,
-          () => this.changed(),
-        );
+        const seed = new SeedSession(link, this.source, this.stats, () => this.changed());
         this.sessions.set(id, { link, seed });
         void this.sendManifest(link);
         this.changed();
@@ -136,6 +136,11 @@ export class SenderSession {
     const id = ++this.manifestId;
     for (const fr of manifestFrames(id, JSON.stringify(box)))
       if (link.open) link.send(JSON.stringify(fr));
+    // the sender holds every piece of every file it offers
+    for (const [f, { entry }] of this.files.entries()) {
+      const bits = encodeBits(allPieces(pieceCount(entry.size, entry.pieceSize)));
+      if (link.open) link.send(JSON.stringify({ t: 'bitfield', f, bits }));
+    }
   }
 
   private async publish(): Promise<void> {

@@ -1,9 +1,11 @@
 /** Test helpers: an in-memory pair of links and a memory sink (used by unit tests only). */
-import type { DataLink } from './link';
-import type { PieceSink } from './downloader';
+import { type Downloader, type PieceSink } from './downloader';
+import { type DataLink, newStats } from './link';
 import type { Manifest } from './manifest';
 import { rootHash, sha256 } from './manifest';
-import { pieceCount } from './pieces';
+import { Bitfield, pieceCount } from './pieces';
+import { type PieceSource, SeedSession } from './seeder';
+import { parseControl } from './wire';
 
 export class MemLink implements DataLink {
   open = true;
@@ -71,4 +73,52 @@ export async function until(cond: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() - t0 > ms) throw new Error('timed out waiting for a condition');
     await new Promise((r) => setTimeout(r, 2));
   }
+}
+
+/** A seeder wired to a downloader over an in-memory link, announcing the pieces `holds` allows. */
+export function seederFor(
+  dl: Downloader,
+  source: PieceSource,
+  id: string,
+  holds: (f: number, p: number) => boolean = () => true,
+) {
+  const [a, b] = MemLink.pair();
+  const stats = newStats();
+  const session = new SeedSession(
+    a,
+    { ...source, has: (f, p) => holds(f, p) && source.has(f, p) },
+    stats,
+  );
+  a.onMessage = (d) => {
+    const m = typeof d === 'string' ? parseControl(d) : null;
+    if (m) session.handle(m);
+  };
+  b.onMessage = (d) => {
+    if (typeof d !== 'string') {
+      void dl.handleBlock(id, d);
+      return;
+    }
+    const m = parseControl(d);
+    if (m?.t === 'reject') dl.rejected(id, m.r);
+  };
+  const peer = dl.swarm.add(id, b);
+  for (const [f, e] of dl.manifest.files.entries()) {
+    const bits = new Bitfield(pieceCount(e.size, e.pieceSize));
+    for (let p = 0; p < bits.length; p++) if (holds(f, p)) bits.set(p);
+    peer.setBitfield(f, bits.bits);
+  }
+  return {
+    a,
+    b,
+    stats,
+    session,
+    peer,
+    /** the seeder goes away (tab closed) */
+    leave() {
+      a.open = false;
+      b.open = false;
+      dl.swarm.remove(id);
+      dl.peerLeft(id);
+    },
+  };
 }

@@ -6,10 +6,11 @@ import { describeFile } from './hashing';
 import { newStats } from './link';
 import { decodeManifest, encodeManifest, type Manifest, parseManifest } from './manifest';
 import { Bitfield, BLOCK_SIZE, blocksOfPiece, PIECE_SIZE, pieceCount, pieceLength } from './pieces';
-import { SeedSession, type SeedFile } from './seeder';
+import { type SeedFile } from './seeder';
+import { blobSource } from './source';
 import { canTransition, transition } from './state';
 import { decodeBlock, encodeBlock, ManifestAssembler, manifestFrames, parseControl } from './wire';
-import { MemLink, MemSink, pattern, until } from './testkit';
+import { MemSink, pattern, seederFor, until } from './testkit';
 
 describe('pieces and blocks', () => {
   it('splits sizes into pieces and blocks', () => {
@@ -55,16 +56,33 @@ describe('state machine', () => {
 
 describe('wire', () => {
   it('validates control messages', () => {
-    expect(parseControl('{"t":"get","r":1,"f":0,"p":3}')).toEqual({ t: 'get', r: 1, f: 0, p: 3 });
-    expect(parseControl('{"t":"get","r":-1,"f":0,"p":3}')).toBeNull();
+    expect(parseControl('{"t":"req","r":1,"f":0,"p":3,"o":65536,"n":16384}')).toEqual({
+      t: 'req',
+      r: 1,
+      f: 0,
+      p: 3,
+      o: 65536,
+      n: 16384,
+    });
+    expect(parseControl('{"t":"req","r":-1,"f":0,"p":3,"o":0,"n":1}')).toBeNull();
+    expect(parseControl('{"t":"req","r":1,"f":0,"p":3,"o":0,"n":0}')).toBeNull();
+    expect(parseControl('{"t":"req","r":1,"f":0,"p":3,"o":0,"n":262145}')).toBeNull();
+    expect(parseControl('{"t":"have","f":1,"p":2}')).toEqual({ t: 'have', f: 1, p: 2 });
+    expect(parseControl('{"t":"bitfield","f":0,"bits":"_w"}')).toEqual({
+      t: 'bitfield',
+      f: 0,
+      bits: '_w',
+    });
+    expect(parseControl('{"t":"bitfield","f":0,"bits":"a+b/"}')).toBeNull();
+    expect(parseControl('{"t":"reject","r":9}')).toEqual({ t: 'reject', r: 9 });
     expect(parseControl('{"t":"nope"}')).toBeNull();
     expect(parseControl('not json')).toBeNull();
   });
 
   it('block header round-trips', () => {
-    const buf = encodeBlock({ r: 7, f: 2, p: 9, b: 3 }, new Uint8Array([1, 2, 3]));
+    const buf = encodeBlock({ r: 7, f: 2, p: 9, o: 3 << 17 }, new Uint8Array([1, 2, 3]));
     const d = decodeBlock(buf)!;
-    expect(d.h).toEqual({ r: 7, f: 2, p: 9, b: 3 });
+    expect(d.h).toEqual({ r: 7, f: 2, p: 9, o: 3 << 17 });
     expect([...d.payload]).toEqual([1, 2, 3]);
     expect(decodeBlock(new ArrayBuffer(4))).toBeNull();
   });
@@ -106,18 +124,16 @@ async function makeFiles(sizes: number[], plain = false) {
   return { seeds, datas, manifest, keys: seeds.map((s) => s.key) };
 }
 
+let seederIds = 0;
+/** One seeder holding everything, wired to `dl`. */
 function wire(seeds: SeedFile[], dl: Downloader) {
-  const [a, b] = MemLink.pair();
-  const sstats = newStats();
-  const session = new SeedSession(a, () => seeds, sstats);
-  a.onMessage = (d) => {
-    if (typeof d === 'string') session.handle(parseControl(d)!);
-  };
-  b.onMessage = (d) => {
-    if (typeof d !== 'string') void dl.handleBlock(d);
-  };
-  dl.setLink(b);
-  return { a, b, sstats, session };
+  const s = seederFor(
+    dl,
+    blobSource(() => seeds),
+    `seeder-${++seederIds}`,
+  );
+  dl.pump();
+  return { ...s, sstats: s.stats };
 }
 
 describe('manifest', () => {
@@ -179,7 +195,7 @@ describe('transfer engine', () => {
   it('pauses, resumes, and continues from a saved bitfield without re-sending pieces', async () => {
     const { seeds, datas, manifest, keys } = await makeFiles([6 * PIECE_SIZE]);
     const sink = new MemSink(manifest);
-    const dl = new Downloader(manifest, keys, sink, newStats(), [], { window: 1 });
+    const dl = new Downloader(manifest, keys, sink, newStats(), [], {});
     wire(seeds, dl);
     dl.accept();
     await until(() => dl.files[0]!.have.count() >= 2);
@@ -189,7 +205,7 @@ describe('transfer engine', () => {
     const before = saved.count();
     expect(before).toBeLessThan(6);
     // a "reload": a new downloader from the saved bitfield, a new link
-    const dl2 = new Downloader(manifest, keys, sink, newStats(), [saved], { window: 2 });
+    const dl2 = new Downloader(manifest, keys, sink, newStats(), [saved], {});
     const { sstats } = wire(seeds, dl2);
     dl2.accept();
     await until(() => dl2.files[0]!.state === 'done');
@@ -207,6 +223,7 @@ describe('transfer engine', () => {
     first.a.open = false; // the first sender vanishes before answering
     dl.accept();
     await new Promise((r) => setTimeout(r, 20));
+    first.leave();
     wire(seeds, dl);
     await until(() => dl.files[0]!.state === 'done');
     expect(same(sink.data.get(manifest.files[0]!.id)!, datas[0]!)).toBe(true);

@@ -1,15 +1,28 @@
 /**
  * The file protocol on the data channel. Control messages are JSON text frames (a validated
  * discriminated union); file blocks are binary frames with a fixed 20-byte header.
- *   header: type u8 (=1) | 3 zero bytes | request id u32 | file index u32 | piece u32 | block u32
+ *   header: type u8 (=1) | 3 zero bytes | request id u32 | file index u32 | piece u32 |
+ *           offset in the piece u32
+ * Every peer holding pieces (the sender, and receivers as they verify pieces) announces them with
+ * `bitfield` + `have`; a downloader asks any holder for a byte range of a piece with `req`.
  */
 export const MANIFEST_CHUNK = 128 * 1024;
+/** Largest block a peer may ask for (the block-size policy stays below it, see blocksize.ts). */
+export const MAX_REQUEST_BYTES = 256 * 1024;
+/** A bitfield of up to 2^24 pieces (16 TiB at 1 MiB pieces), base64url. */
+const MAX_BITFIELD_CHARS = Math.ceil((2 ** 24 / 8) * (4 / 3)) + 4;
 
 export type ControlMessage =
   /** one chunk of the JSON of the sealed manifest box; `id` names one sending of it */
   | { t: 'manifest'; id: number; i: number; n: number; chunk: string }
-  /** ask for one whole piece; the answer is its blocks, tagged with `r` */
-  | { t: 'get'; r: number; f: number; p: number }
+  /** ask for bytes [o, o+n) of piece p of file f; the answer is one block tagged with `r` */
+  | { t: 'req'; r: number; f: number; p: number; o: number; n: number }
+  /** the seeder will not serve request r (does not hold the piece, or stopped seeding) */
+  | { t: 'reject'; r: number }
+  /** the verified pieces of file f the sender of this message holds (base64url bits, LSB first) */
+  | { t: 'bitfield'; f: number; bits: string }
+  /** one more verified piece */
+  | { t: 'have'; f: number; p: number }
   /** drop queued requests for a file (pause/cancel) */
   | { t: 'cancel'; f: number }
   /** receiver progress report (so the sender can show it): verified bytes of a file */
@@ -32,8 +45,27 @@ export function parseControl(text: string): ControlMessage | null {
       return u32(o.id) && u32(o.i) && u32(o.n) && o.i < o.n && typeof o.chunk === 'string'
         ? { t: 'manifest', id: o.id, i: o.i, n: o.n, chunk: o.chunk }
         : null;
-    case 'get':
-      return u32(o.r) && u32(o.f) && u32(o.p) ? { t: 'get', r: o.r, f: o.f, p: o.p } : null;
+    case 'req':
+      return u32(o.r) &&
+        u32(o.f) &&
+        u32(o.p) &&
+        u32(o.o) &&
+        u32(o.n) &&
+        o.n > 0 &&
+        o.n <= MAX_REQUEST_BYTES
+        ? { t: 'req', r: o.r, f: o.f, p: o.p, o: o.o, n: o.n }
+        : null;
+    case 'reject':
+      return u32(o.r) ? { t: 'reject', r: o.r } : null;
+    case 'bitfield':
+      return u32(o.f) &&
+        typeof o.bits === 'string' &&
+        o.bits.length <= MAX_BITFIELD_CHARS &&
+        /^[A-Za-z0-9_-]*$/.test(o.bits)
+        ? { t: 'bitfield', f: o.f, bits: o.bits }
+        : null;
+    case 'have':
+      return u32(o.f) && u32(o.p) ? { t: 'have', f: o.f, p: o.p } : null;
     case 'cancel':
       return u32(o.f) ? { t: 'cancel', f: o.f } : null;
     case 'progress':
@@ -86,7 +118,8 @@ export interface BlockHeader {
   r: number;
   f: number;
   p: number;
-  b: number;
+  /** byte offset of the block inside its piece */
+  o: number;
 }
 
 export function encodeBlock(h: BlockHeader, payload: Uint8Array): ArrayBuffer {
@@ -96,7 +129,7 @@ export function encodeBlock(h: BlockHeader, payload: Uint8Array): ArrayBuffer {
   dv.setUint32(4, h.r);
   dv.setUint32(8, h.f);
   dv.setUint32(12, h.p);
-  dv.setUint32(16, h.b);
+  dv.setUint32(16, h.o);
   new Uint8Array(buf, BLOCK_HEADER).set(payload);
   return buf;
 }
@@ -106,7 +139,7 @@ export function decodeBlock(buf: ArrayBuffer): { h: BlockHeader; payload: Uint8A
   const dv = new DataView(buf);
   if (dv.getUint8(0) !== BLOCK_TYPE) return null;
   return {
-    h: { r: dv.getUint32(4), f: dv.getUint32(8), p: dv.getUint32(12), b: dv.getUint32(16) },
+    h: { r: dv.getUint32(4), f: dv.getUint32(8), p: dv.getUint32(12), o: dv.getUint32(16) },
     payload: new Uint8Array(buf, BLOCK_HEADER),
   };
 }
