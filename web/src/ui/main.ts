@@ -19,6 +19,7 @@ import { SenderSession } from '../transfer/sender';
 import { download, formatBytes, formatEta, h, Speedometer } from './dom';
 import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';
+import { corruptSendHook, seedToggle } from './seed';
 import { mountExtras } from './extras';
 import { UploadQosControls } from './qos';
 
@@ -112,6 +113,7 @@ function senderPage() {
   const render = () => doRender();
   const kick = scheduler(render);
   const s = new SenderSession({ plain: params.get('plain') === '1', onChange: () => kick() });
+  corruptSendHook(s.stats, params);
   window.__p2p = { role: 'sender', stats: s.stats, session: s, qos: uploadScheduler };
   // leave the room at once (instead of lingering for the resume window) when the tab goes away
   window.addEventListener('pagehide', () => s.sig?.stop());
@@ -288,6 +290,7 @@ function receiverPage(room: string) {
     onChange: () => kick(),
     onError: (code, message) => err.show(code, message),
   });
+  corruptSendHook(r.stats, params);
   window.__p2p = { role: 'receiver', stats: r.stats, session: r };
   window.addEventListener('pagehide', () => r.sig?.stop());
   const peers = peerBadge();
@@ -351,7 +354,7 @@ function receiverPage(room: string) {
       h('div', { class: 'recv-actions' }, acceptBtn, saveAll),
     ),
     h('div', { class: 'bar big' }, totalBar),
-    h('div', { class: 'recv-foot' }, total, peers.el),
+    h('div', { class: 'recv-foot' }, total, peers.el, seedToggle(r)),
   );
   const listCard = h('section', { class: 'card list', hidden: true }, rows.el);
   app.append(header('receive'), err.el, head, listCard);
