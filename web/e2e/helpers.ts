@@ -9,7 +9,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { newContext, relaunch } from './browser.js';
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -42,6 +43,8 @@ async function diagnose(): Promise<string> {
         (window as unknown as { __p2p?: { session: { debug(): unknown } } }).__p2p?.session.debug(),
       );
       out.push(`${p.url().replace(/#.*/, '#…')} ${JSON.stringify(d)}`);
+      // a page stuck in the ICE-gathering flake: later contexts of its browser get a fresh one
+      if (stuckGathering(await linkStates(p))) await relaunchFor(p, 'no local ICE candidate');
     } catch {
       /* closed */
     }
@@ -163,4 +166,216 @@ export async function stats(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => ({
     ...(window as unknown as { __p2p: { stats: Record<string, number> } }).__p2p.stats,
   }));
+}
+
+// ------------------------------------------------------------- linking, ICE-gathering flake
+
+/** A link not having gathered one local ICE candidate after this long counts as stuck. */
+export const GATHER_DEADLINE_MS = 10_000;
+/** How long a pair may take to open its data channel before it is set up again. */
+export const LINK_DEADLINE_MS = 30_000;
+/** Attempts (each in a freshly launched browser after the first) before a pairing fails. */
+export const PAIR_ATTEMPTS = 3;
+
+/** Per link of a page (window.__p2p.session.debug().links, peer/mesh.ts). */
+export interface LinkState {
+  channel: string;
+  gathering: string;
+  ageMs: number;
+  sent: number;
+  dropped: number;
+}
+
+export async function linkStates(page: Page): Promise<LinkState[]> {
+  return page
+    .evaluate(() => {
+      const s = (window as unknown as { __p2p?: { session?: { debug?(): { links?: unknown } } } })
+        .__p2p?.session;
+      const links = s?.debug?.().links;
+      return Array.isArray(links) ? (links as LinkState[]) : [];
+    })
+    .catch(() => []);
+}
+
+/** The flake: a link that gathered no local candidate at all within GATHER_DEADLINE_MS. */
+export function stuckGathering(links: LinkState[]): boolean {
+  return links.some(
+    (l) =>
+      l.channel !== 'open' &&
+      l.gathering !== 'complete' &&
+      l.sent + l.dropped === 0 &&
+      l.ageMs > GATHER_DEADLINE_MS,
+  );
+}
+
+export async function hasOpenChannel(page: Page): Promise<boolean> {
+  return (await linkStates(page)).some((l) => l.channel === 'open');
+}
+
+async function relaunchFor(page: Page, why: string): Promise<void> {
+  const b = page.context().browser();
+  if (b) await relaunch(b, why);
+}
+
+/** Thrown by waitChannels: `stuck` when a page showed the ICE-gathering flake. */
+export class NotLinkedError extends Error {
+  constructor(
+    message: string,
+    readonly stuck: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Waits until every page has an open data channel. Fails fast (after GATHER_DEADLINE_MS instead
+ * of `ms`) when a page's link gathered no local ICE candidate: that never recovers.
+ */
+export async function waitChannels(pages: Page[], ms = LINK_DEADLINE_MS): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const states = await Promise.all(pages.map(linkStates));
+    if (states.every((ls) => ls.some((l) => l.channel === 'open'))) return;
+    const stuck = states.findIndex(stuckGathering);
+    if (stuck >= 0)
+      throw new NotLinkedError(
+        `page ${stuck} gathered no local ICE candidate in ${GATHER_DEADLINE_MS} ms: ` +
+          JSON.stringify(states[stuck]),
+        true,
+      );
+    if (Date.now() - t0 > ms)
+      throw new NotLinkedError(`no data channel within ${ms} ms: ${JSON.stringify(states)}`, false);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Sets up pages that must connect (`open` creates them in the browser it is given, in new
+ * contexts) and waits for their data channels. On failure the contexts are closed, Chromium is
+ * relaunched (the flake sticks to the instance) and `open` runs again, up to PAIR_ATTEMPTS;
+ * each retry prints a `# RETRY` line. `linkedPages(t)` names the pages that must have a channel.
+ */
+export async function withLinkedPages<T>(
+  browser: Browser,
+  open: (browser: Browser) => Promise<T>,
+  linkedPages: (t: T) => Page[],
+  ms = LINK_DEADLINE_MS,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const t = await open(browser);
+    const pages = linkedPages(t);
+    try {
+      await waitChannels(pages, ms);
+      return t;
+    } catch (e) {
+      if (attempt >= PAIR_ATTEMPTS || !(e instanceof NotLinkedError)) throw e;
+      console.log(`# RETRY pairing, attempt ${attempt + 1}: ${e.message}`);
+      for (const p of pages)
+        await p
+          .context()
+          .close()
+          .catch(() => {});
+      await relaunch(browser, e.stuck ? 'no local ICE candidate' : 'no data channel');
+    }
+  }
+}
+
+export interface PairOptions {
+  /** sender's input test id (file-input | folder-input) */
+  input?: string;
+  /** query string for the sender page, e.g. '?plain=1' */
+  senderQuery?: string;
+  /** extra query for the receiver link, e.g. 'rate=1000' */
+  recvQuery?: string;
+  /** put the receiver on another signaling node than the sender (default true) */
+  otherNode?: boolean;
+  /** options for both pages' contexts (viewport, isMobile, ...) */
+  context?: BrowserContextOptions;
+  /** runs on each new page before it navigates (init scripts, listeners, watched.push) */
+  setup?: (page: Page, role: 'sender' | 'receiver') => unknown;
+}
+
+export interface Pair {
+  sender: Page;
+  receiver: Page;
+  /** the share link as shown to the sender (with the key: never log it) */
+  link: string;
+}
+
+/** One attempt: sender offers `files`, a receiver opens the link (on the other node). */
+export async function openPair(
+  browser: Browser,
+  base: string,
+  files: string[] | string,
+  opts: PairOptions = {},
+): Promise<Pair> {
+  const page = async (role: 'sender' | 'receiver') => {
+    const p = await (await newContext(browser, base, opts.context)).newPage();
+    p.on('pageerror', (e) => console.log(`[pageerror ${role}]`, e.message));
+    await opts.setup?.(p, role);
+    return p;
+  };
+  const sender = await page('sender');
+  const link = await offer(sender, base, files, opts.input, opts.senderQuery ?? '');
+  const q: string[] = [];
+  if (opts.otherNode !== false) {
+    const other = await otherNodeUrl(base, await bodyNode(sender));
+    q.push(`node=${encodeURIComponent(other.url)}`);
+  }
+  if (opts.recvQuery) q.push(opts.recvQuery);
+  const receiver = await page('receiver');
+  await receiver.goto(q.length ? withQuery(link, q.join('&')) : link);
+  return { sender, receiver, link };
+}
+
+/** openPair with its data channel up, retried in a relaunched browser (withLinkedPages). */
+export async function linkedPair(
+  browser: Browser,
+  base: string,
+  files: string[] | string,
+  opts: PairOptions = {},
+): Promise<Pair> {
+  return withLinkedPages(
+    browser,
+    (b) => openPair(b, base, files, opts),
+    (p) => [p.sender, p.receiver],
+  );
+}
+
+/** Candidate types (local/remote) of the selected pair of each open link of a page (getStats). */
+export async function selectedCandidateTypes(
+  page: Page,
+): Promise<{ local: string; remote: string }[]> {
+  return page.evaluate(async () => {
+    type Links = Map<string, { pc: RTCPeerConnection; dc: RTCDataChannel }>;
+    const s = (window as unknown as { __p2p: { session: { mesh: { links: Links } | null } } })
+      .__p2p;
+    const out: { local: string; remote: string }[] = [];
+    for (const l of s.session.mesh?.links.values() ?? []) {
+      if (l.dc.readyState !== 'open') continue;
+      const st = await l.pc.getStats();
+      st.forEach((r: Record<string, unknown>) => {
+        if (r.type !== 'transport' || typeof r.selectedCandidatePairId !== 'string') return;
+        const p = st.get(r.selectedCandidatePairId) as Record<string, string> | undefined;
+        const a = p && (st.get(p.localCandidateId!) as { candidateType?: string } | undefined);
+        const b = p && (st.get(p.remoteCandidateId!) as { candidateType?: string } | undefined);
+        out.push({ local: a?.candidateType ?? '?', remote: b?.candidateType ?? '?' });
+      });
+    }
+    return out;
+  });
+}
+
+/** The per-peer health lines of a page (data-testid="peer-health"). */
+export async function healthLines(
+  page: Page,
+): Promise<{ peer: string; path: string; rtt: string; degraded: string }[]> {
+  return page.$$eval('[data-testid="peer-health"]', (els) =>
+    els.map((e) => ({
+      peer: e.getAttribute('data-peer') ?? '',
+      path: e.getAttribute('data-path') ?? '',
+      rtt: e.getAttribute('data-rtt') ?? '',
+      degraded: e.getAttribute('data-degraded') ?? '',
+    })),
+  );
 }

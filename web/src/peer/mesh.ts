@@ -60,6 +60,18 @@ export class Mesh {
     return l;
   }
 
+  /**
+   * The page came back from the background: links to wanted peers that closed meanwhile are set
+   * up again, and links whose ICE went disconnected/failed get an ICE restart now.
+   */
+  wake(): void {
+    for (const p of this.sig.peers.values()) if (this.h.wants(p)) this.ensure(p.id);
+    for (const l of this.links.values()) {
+      const ice = l.pc.iceConnectionState;
+      if (ice === 'disconnected' || ice === 'failed') l.pc.restartIce();
+    }
+  }
+
   /** Connection states, for debugging and tests (window.__p2p.session.debug()). */
   debug(): Record<string, unknown>[] {
     return [...this.links.values()].map((l) => ({
@@ -70,6 +82,7 @@ export class Mesh {
       signaling: l.pc.signalingState,
       channel: l.dc.readyState,
       gathering: l.pc.iceGatheringState,
+      ageMs: Date.now() - l.createdAt,
       ...l.counts,
       health: l.monitor.latest,
     }));

@@ -97,6 +97,7 @@ export class PeerLink {
   readonly link: DataLink;
   readonly monitor: HealthMonitor;
   readonly fallback: RelayFallback;
+  readonly createdAt = Date.now();
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;

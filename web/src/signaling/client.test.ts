@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { SignalingClient, type SocketLike } from './client';
+import { describe, expect, it, vi } from 'vitest';
+import { SignalingClient, type SocketLike, WAKE_PROBE_MS } from './client';
 import { parsePlacement, parseServerMessage } from './messages';
 
 class FakeSocket implements SocketLike {
@@ -127,6 +127,29 @@ describe('SignalingClient', () => {
     s2.recv(welcome('me', [{ id: 'p9' }], 'node-2'));
     expect(c.nodeId).toBe('node-2');
     expect(c.status).toBe('joined');
+  });
+
+  it('wake(): a silent (half-open) socket is replaced and resumed; a live one is kept', async () => {
+    vi.useFakeTimers();
+    try {
+      const { c, sockets, located } = setup();
+      c.start({ room: ROOM, node: { id: 'node-1', url: 'ws://one/ws' }, epoch: 1 });
+      sockets[0]!.open();
+      const w = welcome('me');
+      sockets[0]!.recv(w);
+      c.wake();
+      expect(sockets[0]!.sent.at(-1)).toMatchObject({ type: 'ping' });
+      sockets[0]!.recv({ type: 'pong', t: 1 }); // alive
+      await vi.advanceTimersByTimeAsync(WAKE_PROBE_MS + 1);
+      expect(sockets).toHaveLength(1);
+      c.wake(); // now nothing comes back: frozen page, socket dead on the server side
+      await vi.advanceTimersByTimeAsync(WAKE_PROBE_MS + 1);
+      expect(located()).toBe(1);
+      sockets[1]!.open();
+      expect(sockets[1]!.sent[0]).toMatchObject({ type: 'join', resume: w.resume });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('on reconnect (draining) relocates; bad-resume falls back to a fresh join', async () => {

@@ -43,8 +43,11 @@ export interface SignalingEvents {
 
 export type SignalingStatus = 'connecting' | 'joined' | 'reconnecting' | 'closed';
 
+const CONNECTING = 0;
 const OPEN = 1;
 const MAX_QUEUE = 256;
+/** After wake(), a socket that brings no frame (pong) back within this long is replaced. */
+export const WAKE_PROBE_MS = 3000;
 
 export class SignalingClient {
   peerId: string | null = null;
@@ -65,6 +68,7 @@ export class SignalingClient {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private handlers: { [K in keyof SignalingEvents]?: SignalingEvents[K][] } = {};
+  private framesIn = 0;
 
   constructor(
     readonly room: string,
@@ -95,6 +99,30 @@ export class SignalingClient {
 
   broadcast(data: unknown): void {
     this.send({ type: 'broadcast', data });
+  }
+
+  /**
+   * The page came back from the background (or was frozen): a dropped socket is replaced now
+   * instead of after the backoff, and an open one is probed with a ping — a half-open socket that
+   * brings nothing back within WAKE_PROBE_MS is replaced. Both resume with token + lastSeq.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    const ws = this.ws;
+    if (ws?.readyState === CONNECTING) return;
+    if (ws?.readyState === OPEN && this.joined) {
+      const seen = this.framesIn;
+      ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+      setTimeout(() => {
+        if (this.ws !== ws || this.framesIn !== seen || this.stopped) return;
+        this.cleanup();
+        void this.relocate();
+      }, WAKE_PROBE_MS);
+      return;
+    }
+    this.cleanup();
+    this.backoff = 0;
+    void this.relocate();
   }
 
   stop(): void {
@@ -148,6 +176,7 @@ export class SignalingClient {
     this.ws = ws;
     ws.onopen = () => this.sendJoin();
     ws.onmessage = (ev) => {
+      this.framesIn++;
       if (typeof ev.data !== 'string') return;
       const m = parseServerMessage(ev.data);
       if (m) this.handle(m);

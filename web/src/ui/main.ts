@@ -8,11 +8,13 @@
  *   ?rate=<bytes/s> (receiver) cap the download rate
  *   ?loopback=1     use only loopback ICE candidates (also set by window.__P2P_LOOPBACK_ONLY,
  *                   which the e2e suite injects so that test traffic stays on 127.0.0.1/::1)
+ *   ?relay=1        relay-only ICE through the TURN servers of `welcome` (also set by
+ *                   window.__P2P_FORCE_RELAY = true)
  */
 import './style.css';
 import { downloadZip } from 'client-zip';
 import QRCode from 'qrcode';
-import { setLoopbackOnly } from '../peer/peer';
+import { setForceRelay, setLoopbackOnly } from '../peer/peer';
 import { ReceiverSession } from '../transfer/receiver';
 import { uploadScheduler } from '../transfer/qos';
 import { SenderSession } from '../transfer/sender';
@@ -22,11 +24,17 @@ import { RowList, type RowModel } from './rows';
 import { corruptSendHook, seedToggle } from './seed';
 import { mountExtras } from './extras';
 import { UploadQosControls } from './qos';
+import { onResume, TransferDevice } from './device';
+import { HealthLines } from './health';
 
 const params = new URLSearchParams(location.search);
 setLoopbackOnly(
   params.get('loopback') === '1' ||
     (window as unknown as { __P2P_LOOPBACK_ONLY?: boolean }).__P2P_LOOPBACK_ONLY === true,
+);
+setForceRelay(
+  params.get('relay') === '1' ||
+    (window as unknown as { __P2P_FORCE_RELAY?: boolean }).__P2P_FORCE_RELAY === true,
 );
 const overrideUrl = params.get('node');
 const app = document.getElementById('app')!;
@@ -114,11 +122,17 @@ function senderPage() {
   const kick = scheduler(render);
   const s = new SenderSession({ plain: params.get('plain') === '1', onChange: () => kick() });
   corruptSendHook(s.stats, params);
-  window.__p2p = { role: 'sender', stats: s.stats, session: s, qos: uploadScheduler };
+  const device = new TransferDevice('p2p-share: files sent', 'A receiver has all your files.');
+  window.__p2p = { role: 'sender', stats: s.stats, session: s, qos: uploadScheduler, device };
   // leave the room at once (instead of lingering for the resume window) when the tab goes away
   window.addEventListener('pagehide', () => s.sig?.stop());
+  onResume(() => {
+    s.sig?.wake();
+    s.mesh?.wake();
+  });
   const err = errorBanner();
   const peers = peerBadge();
+  const health = new HealthLines();
 
   const fileInput = h('input', {
     type: 'file',
@@ -215,6 +229,7 @@ function senderPage() {
       }),
       h('div', { class: 'link-row' }, linkBox, copyBtn),
       peers.el,
+      health.el,
     ),
     qr,
   );
@@ -272,7 +287,13 @@ function senderPage() {
       });
     list.hidden = models.length === 0;
     rows.update(models);
+    health.update(s.mesh?.health() ?? []);
+    device.update(
+      models.some((m) => m.state === 'transferring'),
+      models.length > 0 && models.every((m) => m.state === 'done'),
+    );
   }
+  device.notifier.askOn(drop);
 }
 
 // ---------------------------------------------------------------- receiver
@@ -291,9 +312,15 @@ function receiverPage(room: string) {
     onError: (code, message) => err.show(code, message),
   });
   corruptSendHook(r.stats, params);
-  window.__p2p = { role: 'receiver', stats: r.stats, session: r };
+  const device = new TransferDevice('p2p-share: download complete', 'All files have arrived.');
+  window.__p2p = { role: 'receiver', stats: r.stats, session: r, device };
   window.addEventListener('pagehide', () => r.sig?.stop());
+  onResume(() => {
+    r.sig?.wake();
+    r.mesh?.wake();
+  });
   const peers = peerBadge();
+  const health = new HealthLines();
   const acceptBtn = h('button', {
     type: 'button',
     class: 'btn primary',
@@ -302,6 +329,7 @@ function receiverPage(room: string) {
     hidden: true,
   });
   acceptBtn.addEventListener('click', () => void r.accept());
+  device.notifier.askOn(acceptBtn);
   const saveAll = h('button', {
     type: 'button',
     class: 'btn',
@@ -355,6 +383,7 @@ function receiverPage(room: string) {
     ),
     h('div', { class: 'bar big' }, totalBar),
     h('div', { class: 'recv-foot' }, total, peers.el, seedToggle(r)),
+    health.el,
   );
   const listCard = h('section', { class: 'card list', hidden: true }, rows.el);
   app.append(header('receive'), err.el, head, listCard);
@@ -394,6 +423,8 @@ function receiverPage(room: string) {
     }
     listCard.hidden = models.length === 0;
     rows.update(models);
+    health.update(r.mesh?.health() ?? []);
+    device.update(r.accepted && !r.allDone(), r.accepted && r.allDone());
   }
   void r.start();
 }
