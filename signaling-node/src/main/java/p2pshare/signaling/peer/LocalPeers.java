@@ -1,7 +1,6 @@
 package p2pshare.signaling.peer;
 
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,8 +110,9 @@ public final class LocalPeers {
       return false;
     }
     metrics.messageOut(message.type());
-    Context target = peer.context();
-    if (message.isRelay() && Vertx.currentContext() == target) {
+    // Each socket runs on its own duplicate of its event loop's context, so compare threads.
+    ContextInternal target = (ContextInternal) peer.context();
+    if (message.isRelay() && target.inThread()) {
       peer.deliver(message, origin, forwarded);
     } else {
       target.runOnContext(v -> peer.deliver(message, origin, forwarded));

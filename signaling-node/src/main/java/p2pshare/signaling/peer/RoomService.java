@@ -76,20 +76,26 @@ public final class RoomService {
     String tokenHash = Ids.sha256Hex(token);
     LocalPeer peer = new LocalPeer(peerId, join.room(), meta, context, LocalPeer.State.PENDING);
     peer.tokenHash(tokenHash);
-    // The three cluster writes are independent and go out together (one round trip, not three);
-    // the welcome waits for all of them, so a resume right after it finds record and token.
-    Future<Void> record =
-        membership.putPeer(peerId, new PeerRecord(join.room(), nodeId(), meta, tokenHash, 1, 0));
-    Future<Void> tokenStored = membership.putToken(tokenHash, peerId);
-    Future<RoomMembers.JoinResult> joined =
-        membership.join(
-            join.room(), peerId, new RoomMembers.Member(nodeId(), meta), env.maxPeersPerRoom());
-    return Future.all(record, tokenStored, joined)
-        .map(all -> joined.result())
+    // The peer record and the token go out together with the room's entry processor (one round
+    // trip, not three); the welcome waits for all of them, so a resume right after it finds both.
+    // The peer becomes reachable here the moment the room index lists it, as before, so a
+    // concurrent joiner's peer-joined cannot miss it.
+    Future<Void> recordAndToken =
+        Future.all(
+                membership.putPeer(
+                    peerId, new PeerRecord(join.room(), nodeId(), meta, tokenHash, 1, 0)),
+                membership.putToken(tokenHash, peerId))
+            .mapEmpty();
+    return membership
+        .join(join.room(), peerId, new RoomMembers.Member(nodeId(), meta), env.maxPeersPerRoom())
         .compose(
             result -> {
               if (result.full()) {
-                return Future.join(membership.removePeer(peerId), membership.revokeToken(tokenHash))
+                return recordAndToken
+                    .eventually(
+                        () ->
+                            Future.join(
+                                membership.removePeer(peerId), membership.revokeToken(tokenHash)))
                     .transform(
                         x ->
                             Future.failedFuture(
@@ -97,8 +103,8 @@ public final class RoomService {
               }
               local.register(peer);
               local.addToView(peer, nodesOf(result.others()), nodeId());
-              return router
-                  .announceJoined(join.room(), peerId, meta, result.others())
+              return recordAndToken
+                  .compose(v -> router.announceJoined(join.room(), peerId, meta, result.others()))
                   .map(
                       v -> {
                         peer.attach(connection);

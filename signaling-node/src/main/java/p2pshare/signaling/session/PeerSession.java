@@ -1,9 +1,12 @@
 package p2pshare.signaling.session;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import p2pshare.signaling.Limits;
@@ -22,6 +25,8 @@ import p2pshare.signaling.protocol.ServerMessages;
  * rate limit, and hands valid messages to the {@link RoomService}.
  */
 public final class PeerSession implements PeerConnection {
+  private static final ByteProcessor IS_ASCII = b -> b >= 0;
+
   private enum State {
     NEW,
     JOINING,
@@ -115,16 +120,18 @@ public final class PeerSession implements PeerConnection {
     onTextBytes(complete);
   }
 
-  /** Decodes strictly: invalid UTF-8 closes the socket (1007) rather than being replaced. */
+  /**
+   * Decodes strictly: invalid UTF-8 closes the socket (1007) rather than being replaced. Signaling
+   * JSON is nearly always ASCII, which needs no decoder at all.
+   */
   private void onTextBytes(Buffer bytes) {
+    ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
     String text;
     try {
       text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .decode(
-                  ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf().nioBuffer())
-              .toString();
+          buf.forEachByte(IS_ASCII) == -1
+              ? buf.toString(StandardCharsets.US_ASCII)
+              : StandardCharsets.UTF_8.newDecoder().decode(buf.nioBuffer()).toString();
     } catch (CharacterCodingException e) {
       state = State.CLOSED;
       socket.close((short) 1007, "invalid UTF-8");
