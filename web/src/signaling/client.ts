@@ -69,6 +69,8 @@ export class SignalingClient {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private handlers: { [K in keyof SignalingEvents]?: SignalingEvents[K][] } = {};
   private framesIn = 0;
+  /** wake() calls (the page came back from the background), for tests */
+  wakeups = 0;
 
   constructor(
     readonly room: string,
@@ -108,6 +110,7 @@ export class SignalingClient {
    */
   wake(): void {
     if (this.stopped) return;
+    this.wakeups++;
     const ws = this.ws;
     if (ws?.readyState === CONNECTING) return;
     if (ws?.readyState === OPEN && this.joined) {
