@@ -1,0 +1,231 @@
+/**
+ * End-to-end swarm: a receiver fetches one file from three seeders at once — the sender, a
+ * receiver that holds only about half of the pieces (it paused), and a receiver that corrupts
+ * every block it sends (`?corruptSend=`). The file arrives intact, pieces come from several
+ * seeders, and the corrupting one is demoted (its pieces fetched elsewhere). Also prints the
+ * download rate from one seeder vs from three honest ones (`# swarm …` lines).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, newContext } from './browser.js';
+import { type Cluster, startCluster } from './cluster.js';
+import {
+  offer,
+  poll,
+  rows,
+  saveAndHash,
+  sha256File,
+  waitAllDone,
+  watched,
+  withQuery,
+  writeRandomFile,
+} from './helpers.js';
+
+const MiB = 1024 * 1024;
+const SIZE = Number(process.env.E2E_SWARM_MIB ?? 64) * MiB;
+const NAME = 'swarm.bin';
+
+let cluster: Cluster;
+let browser: Browser;
+let dir: string;
+let sha = '';
+const contexts: BrowserContext[] = [];
+
+interface PeerCounters {
+  bytes: number;
+  pieces: number;
+  piecesFailed: number;
+  timeouts: number;
+  excluded: boolean;
+}
+interface PageView {
+  peerId: string;
+  /** peers with an open data channel */
+  peerLinks: string[];
+  piecesFailed: number;
+  fromPeers: Record<string, PeerCounters>;
+}
+
+async function page(): Promise<Page> {
+  const ctx = await newContext(browser, cluster.base);
+  contexts.push(ctx);
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  watched.push(p);
+  return p;
+}
+
+async function close(p: Page): Promise<void> {
+  watched.splice(watched.indexOf(p), 1);
+  await p.context().close();
+}
+
+/** The page's peer id, open peer links, and what it received from whom. */
+async function view(p: Page): Promise<PageView> {
+  return p.evaluate(() => {
+    const w = window as unknown as {
+      __p2p: {
+        stats: { piecesFailed: number; fromPeers: Record<string, PeerCounters> };
+        session: { debug(): { peerId?: string; peerLinks?: { id: string }[] } };
+      };
+    };
+    const d = w.__p2p.session.debug();
+    return {
+      peerId: d.peerId ?? '',
+      peerLinks: (d.peerLinks ?? []).map((l) => l.id),
+      piecesFailed: w.__p2p.stats.piecesFailed,
+      fromPeers: JSON.parse(JSON.stringify(w.__p2p.stats.fromPeers)) as Record<
+        string,
+        PeerCounters
+      >,
+    };
+  });
+}
+
+/**
+ * A receiver on `link` with open data channels to the peers `need`. A page that does not get
+ * there in 30 s (the ICE-gathering flake, see web/README.md) is set up again with a fresh context.
+ */
+async function receiver(link: string, need: string[], query = ''): Promise<Page> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await page();
+    await r.goto(query ? withQuery(link, query) : link);
+    try {
+      await poll(
+        () => view(r),
+        (v) => need.every((id) => v.peerLinks.includes(id)),
+        30_000,
+        `links to ${need.length} peer(s)`,
+      );
+      await poll(
+        () => rows(r),
+        (x) => x.length === 1,
+        60_000,
+        'offered row',
+      );
+      return r;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.log(`# RETRY receiver: ${(e as Error).message.split('\n')[0]}`);
+      await close(r);
+    }
+  }
+}
+
+/** Accepts and waits for the file; returns MiB/s. */
+async function download(p: Page): Promise<number> {
+  const t0 = Date.now();
+  await p.getByTestId('accept').click({ timeout: 60_000 });
+  await waitAllDone(p, 1, 240_000);
+  return SIZE / MiB / ((Date.now() - t0) / 1000);
+}
+
+async function pieceSenders(p: Page, ids: Record<string, string>): Promise<string> {
+  const v = await view(p);
+  return Object.entries(ids)
+    .map(([name, id]) => `${name} ${v.fromPeers[id]?.pieces ?? 0}`)
+    .join(', ');
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'p2p-swarm-'));
+  writeRandomFile(join(dir, NAME), SIZE);
+  sha = await sha256File(join(dir, NAME));
+  cluster = await startCluster();
+  browser = await launch();
+});
+
+after(async () => {
+  watched.length = 0;
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('p2p-share swarm e2e', { concurrency: false }, () => {
+  test(
+    'a receiver completes from the sender, a half-holder and a corrupting seeder; one vs three seeders',
+    { timeout: 480_000 },
+    async () => {
+      const sender = await page();
+      const link = await offer(sender, cluster.base, [join(dir, NAME)]);
+      const senderId = (await view(sender)).peerId;
+
+      // one seeder: the first receiver fetches from the sender alone
+      const first = await receiver(link, [senderId]);
+      const single = await download(first);
+      console.log(`# swarm 1 seeder: ${SIZE / MiB} MiB at ${single.toFixed(1)} MiB/s`);
+
+      // a receiver stopped at about half (rate-limited, then paused): it seeds what it has
+      const half = await receiver(link, [senderId], `rate=${8 * MiB}`);
+      await half.getByTestId('accept').click({ timeout: 60_000 });
+      await poll(
+        () => rows(half),
+        (r) => r[0]!.bytes >= SIZE / 2,
+        120_000,
+        'half of the file',
+      );
+      await half.getByTestId('pause').click();
+      await poll(
+        () => rows(half),
+        (r) => r[0]!.state === 'paused',
+        30_000,
+        'paused',
+      );
+
+      // a receiver that will corrupt every block it sends
+      const liar = await receiver(link, [senderId], 'corruptSend=1000000');
+      await download(liar);
+      await close(first); // the honest full copy leaves: three seeders remain
+
+      const ids = {
+        sender: senderId,
+        half: (await view(half)).peerId,
+        liar: (await view(liar)).peerId,
+      };
+      const fresh = await receiver(link, Object.values(ids));
+      const rate3 = await download(fresh);
+      assert.equal((await saveAndHash(fresh, NAME)).sha, sha, 'SHA-256 of the file');
+      const v = await view(fresh);
+      console.log(`# swarm pieces by seeder: ${await pieceSenders(fresh, ids)}`);
+      console.log(`# swarm counters: ${JSON.stringify(v.fromPeers)}`);
+      const sources = Object.values(v.fromPeers).filter((c) => c.pieces > 0).length;
+      assert.ok(sources >= 2, `pieces came from ${sources} seeder(s)`);
+      assert.ok((v.fromPeers[ids.half]?.pieces ?? 0) > 0, 'the half-holder sent pieces');
+      assert.ok((v.fromPeers[ids.sender]?.pieces ?? 0) > 0, 'the sender sent pieces');
+      const lied = v.fromPeers[ids.liar];
+      assert.ok(lied && lied.piecesFailed >= 1, 'the corrupting seeder was caught');
+      assert.equal(lied.pieces, 0, 'no piece of the corrupting seeder was accepted');
+      assert.ok(v.piecesFailed >= lied.piecesFailed, 'failed pieces counted');
+      console.log(
+        `# swarm demoted seeder: ${lied.piecesFailed} bad piece(s), excluded=${lied.excluded}; file still complete and right`,
+      );
+      console.log(`# swarm 3 seeders (one corrupting): ${rate3.toFixed(1)} MiB/s`);
+
+      // three honest full seeders: the sender, `fresh`, and another full copy
+      await close(liar);
+      await close(half);
+      const freshId = (await view(fresh)).peerId;
+      const second = await receiver(link, [senderId]);
+      await download(second);
+      const last = await receiver(link, [senderId, freshId, (await view(second)).peerId]);
+      const rateHonest = await download(last);
+      assert.equal((await saveAndHash(last, NAME)).sha, sha, 'SHA-256 of the file');
+      const w = await view(last);
+      const from = Object.values(w.fromPeers).filter((c) => c.pieces > 0).length;
+      assert.ok(from >= 2, `pieces came from ${from} seeder(s)`);
+      console.log(
+        `# swarm 3 honest seeders: ${SIZE / MiB} MiB at ${rateHonest.toFixed(1)} MiB/s (1 seeder: ${single.toFixed(1)} MiB/s); pieces per seeder: ${Object.values(
+          w.fromPeers,
+        )
+          .map((c) => c.pieces)
+          .join(', ')}`,
+      );
+    },
+  );
+});
