@@ -125,22 +125,8 @@ public final class PrometheusText {
     if (nameEnd >= line.length() || line.charAt(nameEnd) != '{') {
       return nameEnd;
     }
-    boolean quoted = false;
-    for (int i = nameEnd + 1; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == '}') {
-        return i + 1;
-      }
-    }
-    return line.length();
+    int close = nextUnquoted(line, nameEnd + 1, "}");
+    return close < 0 ? line.length() : close + 1;
   }
 
   static String withNodeLabel(String line, String name, String nodeId) {
@@ -160,13 +146,22 @@ public final class PrometheusText {
   }
 
   private static boolean hasLabel(String labels, String key) {
-    if (labels.isEmpty()) {
-      return false;
-    }
-    boolean quoted = false;
     int tokenStart = 1;
-    for (int i = 1; i < labels.length(); i++) {
-      char c = labels.charAt(i);
+    for (int i = nextUnquoted(labels, 1, "=,"); i >= 0; i = nextUnquoted(labels, i + 1, "=,")) {
+      if (labels.charAt(i) == ',') {
+        tokenStart = i + 1;
+      } else if (labels.substring(tokenStart, i).strip().equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Index of the next of {@code chars} at or after {@code from} outside a quoted value, or -1. */
+  private static int nextUnquoted(String s, int from, String chars) {
+    boolean quoted = false;
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (quoted) {
         if (c == '\\') {
           i++;
@@ -175,15 +170,11 @@ public final class PrometheusText {
         }
       } else if (c == '"') {
         quoted = true;
-      } else if (c == '=') {
-        if (labels.substring(tokenStart, i).strip().equals(key)) {
-          return true;
-        }
-      } else if (c == ',') {
-        tokenStart = i + 1;
+      } else if (chars.indexOf(c) >= 0) {
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 
   private static String escape(String value) {
