@@ -9,20 +9,29 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar, started with {@code java -jar} and configured by environment variables only. */
 class BalancerJarIT {
-  private static final Path JAR =
+  private static final Path BUILT_JAR =
       Path.of(System.getProperty("balancer.jar", "target/load-balancer.jar"));
 
   @TempDir Path dir;
 
+  /** A private copy, so a concurrent build rewriting target/ cannot break the running JVM. */
+  private Path jar;
+
+  @BeforeEach
+  void copyJar() throws Exception {
+    assertTrue(Files.isRegularFile(BUILT_JAR), "built jar " + BUILT_JAR);
+    jar = Files.copy(BUILT_JAR, dir.resolve("load-balancer.jar"));
+  }
+
   @Test
   void badClusterMembersStopsStartUpWithOneLineNamingIt() throws Exception {
-    assertTrue(Files.isRegularFile(JAR), "built jar " + JAR);
-    BalancerProcess p = BalancerProcess.start(JAR, Map.of("CLUSTER_MEMBERS", "host:notaport"), dir);
+    BalancerProcess p = BalancerProcess.start(jar, Map.of("CLUSTER_MEMBERS", "host:notaport"), dir);
     assertTrue(p.process.waitFor(60, TimeUnit.SECONDS));
     assertEquals(BalancerMain.EXIT_BAD_CONFIG, p.process.exitValue());
     List<String> lines = p.stderrLines();
@@ -35,7 +44,7 @@ class BalancerJarIT {
     int clusterPort = TestSupport.freePort();
     BalancerProcess p =
         BalancerProcess.start(
-            JAR,
+            jar,
             TestSupport.env(
                 "balancer-jar", TestSupport.randomClusterName(), clusterPort, clusterPort),
             dir);
