@@ -11,7 +11,7 @@
  */
 import { fromBase64Url } from '../crypto/bytes';
 import { decryptBlock } from '../crypto/keys';
-import { chooseBlockSize, nextBlockLength } from './blocksize';
+import { chooseBlockSize, type LinkMeasure, nextBlockLength } from './blocksize';
 import { peerCounters, type TransferStats } from './link';
 import { type Manifest, sha256 } from './manifest';
 import { Bitfield, pieceCount, pieceLength, verifiedBytes } from './pieces';
@@ -520,13 +520,7 @@ export class Downloader {
     }
   }
 
-  private request(
-    peer: SwarmPeer,
-    job: PieceJob,
-    o: number,
-    n: number,
-    m: ReturnType<SwarmPeer['quality']['measure']>,
-  ): void {
+  private request(peer: SwarmPeer, job: PieceJob, o: number, n: number, m: LinkMeasure): void {
     const l = this.loadOf(peer.id);
     const now = this.now();
     if (l.count === 0) peer.quality.busy(now);
