@@ -32,6 +32,7 @@ function chromiumLike(o: {
       state: 'succeeded',
       nominated: true,
       currentRoundTripTime: o.rtt,
+      responsesReceived: 7,
       bytesSent: o.sent,
       bytesReceived: o.recv,
     },
@@ -55,9 +56,16 @@ function chromiumLike(o: {
   );
 }
 
-const sample = (at: number, sent: number, recv: number, rttMs: number | null = 2): StatsSample => ({
+const sample = (
+  at: number,
+  sent: number,
+  recv: number,
+  rttMs: number | null = 2,
+  rttResponses: number | null = null,
+): StatsSample => ({
   at,
   rttMs,
+  rttResponses,
   bytesSent: sent,
   bytesReceived: recv,
   availableOutgoingBitrate: null,
@@ -72,6 +80,7 @@ describe('readSample', () => {
     expect(s).toEqual({
       at: 5000,
       rttMs: 12,
+      rttResponses: 7,
       bytesSent: 100,
       bytesReceived: 200,
       availableOutgoingBitrate: null,
@@ -158,6 +167,21 @@ describe('HealthTracker', () => {
     // one good sample resets the run
     expect(t.update(sample(9000, 10, 10, 5), ok).degraded).toBe(false);
     expect(t.update(sample(10000, 11, 11, high), ok).degraded).toBe(false);
+  });
+
+  it('counts one rtt measurement once, however often the stats are polled', () => {
+    const t = new HealthTracker();
+    const high = RTT_DEGRADED_MS + 1;
+    let d = false;
+    // the same reading (responsesReceived unchanged) polled many times: not degraded
+    for (let i = 0; i < 3 * RTT_DEGRADED_SAMPLES; i++)
+      d = t.update(sample(i * 1000, i, i, high, 40), ok).degraded;
+    expect(d).toBe(false);
+    // the repeated reading counted once: RTT_DEGRADED_SAMPLES - 1 new high readings complete the run
+    const got: boolean[] = [];
+    for (let k = 1; k < RTT_DEGRADED_SAMPLES; k++)
+      got.push(t.update(sample(100_000 + k * 1000, k, k, high, 40 + k), ok).degraded);
+    expect(got).toEqual([...Array(RTT_DEGRADED_SAMPLES - 2).fill(false), true]);
   });
 
   it(`is degraded when nothing comes back for ${STALL_DEGRADED_SAMPLES} samples while data is in flight`, () => {

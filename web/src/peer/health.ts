@@ -9,7 +9,11 @@ import type { LinkHealth } from '../transfer/link';
 
 /** How often each peer connection's stats are read. */
 export const HEALTH_POLL_MS = 1000;
-/** An rtt above this, for RTT_DEGRADED_SAMPLES consecutive samples, makes the path degraded. */
+/**
+ * An rtt above this in RTT_DEGRADED_SAMPLES consecutive measurements makes the path degraded.
+ * Chromium measures rtt with the ICE checks, about every 2.5 s once connected: a reading repeated
+ * by the next stats poll (same `responsesReceived`) is not counted again.
+ */
 export const RTT_DEGRADED_MS = 500;
 export const RTT_DEGRADED_SAMPLES = 3;
 /** No byte received for this many consecutive samples while data is in flight → degraded. */
@@ -22,6 +26,8 @@ export interface StatsSample {
   /** report timestamp, ms */
   at: number;
   rttMs: number | null;
+  /** STUN responses received on the pair: changes when rtt was measured again */
+  rttResponses: number | null;
   bytesSent: number | null;
   bytesReceived: number | null;
   /** only some browsers report it (not Chromium for data channels) */
@@ -67,6 +73,7 @@ export function readSample(report: StatsLike, fallbackNow = Date.now()): StatsSa
   const out: StatsSample = {
     at: fallbackNow,
     rttMs: null,
+    rttResponses: null,
     bytesSent: null,
     bytesReceived: null,
     availableOutgoingBitrate: null,
@@ -77,6 +84,7 @@ export function readSample(report: StatsLike, fallbackNow = Date.now()): StatsSa
   out.at = num(pair.timestamp) ?? fallbackNow;
   const rtt = num(pair.currentRoundTripTime);
   out.rttMs = rtt === null ? null : rtt * 1000;
+  out.rttResponses = num(pair.responsesReceived);
   out.bytesSent = num(pair.bytesSent);
   out.bytesReceived = num(pair.bytesReceived);
   out.availableOutgoingBitrate = num(pair.availableOutgoingBitrate);
@@ -108,6 +116,8 @@ export class HealthTracker {
   private highRtt = 0;
   private stalled = 0;
   latest: LinkHealth | null = null;
+  /** why the latest sample is degraded (diagnostics) */
+  reason: 'ice' | 'rtt' | 'stall' | null = null;
 
   update(s: StatsSample, ctx: LinkContext): LinkHealth {
     const p = this.prev;
@@ -123,19 +133,27 @@ export class HealthTracker {
       sent ?? (s.availableOutgoingBitrate === null ? null : s.availableOutgoingBitrate / 8);
     this.prev = s;
 
-    this.highRtt = s.rttMs !== null && s.rttMs > RTT_DEGRADED_MS ? this.highRtt + 1 : 0;
+    const fresh = s.rttResponses === null || s.rttResponses !== p?.rttResponses;
+    if (s.rttMs === null || s.rttMs <= RTT_DEGRADED_MS) this.highRtt = 0;
+    else if (fresh) this.highRtt++;
     // data in flight (queued, or bytes went out) must be acknowledged: SCTP SACKs and replies
     // count in bytesReceived, so nothing at all coming back means the path stalls
     const inFlight = ctx.queued || (sent ?? 0) > 0;
     this.stalled = inFlight && recv === 0 ? this.stalled + 1 : 0;
     const iceBad = ctx.iceState === 'disconnected' || ctx.iceState === 'failed';
+    this.reason = iceBad
+      ? 'ice'
+      : this.highRtt >= RTT_DEGRADED_SAMPLES
+        ? 'rtt'
+        : this.stalled >= STALL_DEGRADED_SAMPLES
+          ? 'stall'
+          : null;
     this.latest = {
       rttMs: s.rttMs,
       sendBytesPerSec: send,
       recvBytesPerSec: recv,
       path: pathOf(s.localType, s.remoteType),
-      degraded:
-        iceBad || this.highRtt >= RTT_DEGRADED_SAMPLES || this.stalled >= STALL_DEGRADED_SAMPLES,
+      degraded: this.reason !== null,
     };
     return this.latest;
   }
@@ -155,6 +173,11 @@ export class HealthMonitor {
     private readonly context: () => LinkContext,
     private readonly onSample: (h: LinkHealth) => void = () => {},
   ) {}
+
+  /** why the path counts as degraded now ('forced' by the test hook), null if it does not */
+  get reason(): string | null {
+    return this.forceDegraded ? 'forced' : this.tracker.reason;
+  }
 
   get latest(): LinkHealth | null {
     const l = this.tracker.latest;

@@ -85,6 +85,7 @@ export class Mesh {
       ageMs: Date.now() - l.createdAt,
       ...l.counts,
       health: l.monitor.latest,
+      lastSwitch: l.lastSwitch,
     }));
   }
 

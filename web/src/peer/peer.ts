@@ -115,6 +115,8 @@ export class PeerLink {
     answers: 0,
     relaySwitches: 0,
   };
+  /** what made the last relay switch happen (diagnostics: 'rtt' | 'stall' | 'ice' | 'forced') */
+  lastSwitch: string | null = null;
 
   constructor(
     readonly remoteId: string,
@@ -244,6 +246,7 @@ export class PeerLink {
     try {
       this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceTransportPolicy: action });
       this.counts.relaySwitches++;
+      this.lastSwitch = `${action}: ${this.monitor.reason ?? '?'} rtt=${h.rttMs} recv=${h.recvBytesPerSec}`;
       this.pc.restartIce();
     } catch {
       /* closed meanwhile */
