@@ -124,6 +124,25 @@ async function download(p: Page): Promise<number> {
   return SIZE / MiB / ((Date.now() - t0) / 1000);
 }
 
+/** How many pieces of the file each of `ids` announced to page `p`. */
+async function announced(p: Page, ids: string[]): Promise<number[]> {
+  return p.evaluate(
+    ([ids, n]) => {
+      type Peer = { holds(f: number, p: number): boolean };
+      const w = window as unknown as {
+        __p2p: { session: { swarm: { peers: Map<string, Peer> } } };
+      };
+      return ids.map((id) => {
+        const peer = w.__p2p.session.swarm.peers.get(id);
+        let count = 0;
+        for (let i = 0; i < n; i++) if (peer?.holds(0, i)) count++;
+        return count;
+      });
+    },
+    [ids, SIZE / MiB] as const,
+  );
+}
+
 async function pieceSenders(p: Page, ids: Record<string, string>): Promise<string> {
   const v = await view(p);
   return Object.entries(ids)
@@ -219,6 +238,17 @@ describe('p2p-share swarm e2e', { concurrency: false }, () => {
       const w = await view(last);
       const from = Object.values(w.fromPeers).filter((c) => c.pieces > 0).length;
       assert.ok(from >= 2, `pieces came from ${from} seeder(s)`);
+      // opting out (the receiver's checkbox, on by default) withdraws what it announced
+      const secondId = (await view(second)).peerId;
+      const toggle = second.getByTestId('seed-toggle');
+      assert.equal(await toggle.isChecked(), true, 'seeding is on by default');
+      await toggle.uncheck();
+      await poll(
+        () => announced(last, [secondId, senderId]),
+        ([fromSecond, fromSender]) => fromSecond === 0 && fromSender === SIZE / MiB,
+        30_000,
+        'the opted-out receiver announces nothing',
+      );
       console.log(
         `# swarm 3 honest seeders: ${SIZE / MiB} MiB at ${rateHonest.toFixed(1)} MiB/s (1 seeder: ${single.toFixed(1)} MiB/s); pieces per seeder: ${Object.values(
           w.fromPeers,
