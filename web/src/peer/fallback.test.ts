@@ -5,6 +5,7 @@ import {
   FALLBACK_MIN_INTERVAL_MS,
   hasTurn,
   RelayFallback,
+  withoutTurn,
 } from './fallback';
 
 const h = (degraded: boolean, path: LinkHealth['path'] = 'direct'): LinkHealth => ({
@@ -28,6 +29,15 @@ describe('hasTurn', () => {
     expect(hasTurn([{ urls: ['stun:a', 'turn:127.0.0.1:3478?transport=udp'] }])).toBe(true);
     expect(hasTurn([{ urls: 'TURNS:relay.example:443' }])).toBe(true);
     expect(hasTurn([])).toBe(false);
+  });
+});
+
+describe('withoutTurn', () => {
+  it('keeps STUN, drops TURN URLs and servers left with none', () => {
+    const turn = { urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' };
+    const mixed = { urls: ['stun:a:3478', 'turns:b:443'], username: 'u', credential: 'c' };
+    expect(withoutTurn([turn, mixed])).toEqual([{ ...mixed, urls: ['stun:a:3478'] }]);
+    expect(hasTurn(withoutTurn([turn, mixed]))).toBe(false);
   });
 });
 

@@ -10,10 +10,18 @@ export const FALLBACK_DEGRADED_SAMPLES = 3;
 /** At most one switch per this interval per connection (an ICE restart costs seconds). */
 export const FALLBACK_MIN_INTERVAL_MS = 60_000;
 
+const urlsOf = (s: RTCIceServer) => (Array.isArray(s.urls) ? s.urls : [s.urls]);
+const isTurnUrl = (u: string) => /^turns?:/i.test(u);
+
 export function hasTurn(iceServers: RTCIceServer[]): boolean {
-  return iceServers.some((s) =>
-    (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => /^turns?:/i.test(u)),
-  );
+  return iceServers.some((s) => urlsOf(s).some(isTurnUrl));
+}
+
+/** The servers without their TURN URLs (STUN stays). */
+export function withoutTurn(iceServers: RTCIceServer[]): RTCIceServer[] {
+  return iceServers
+    .map((s) => ({ ...s, urls: urlsOf(s).filter((u) => !isTurnUrl(u)) }))
+    .filter((s) => s.urls.length > 0);
 }
 
 export type FallbackAction = 'relay' | 'all' | null;

@@ -4,7 +4,7 @@
  * ICE servers from the signaling welcome.
  */
 import type { DataLink, LinkHealth } from '../transfer/link';
-import { hasTurn, RelayFallback } from './fallback';
+import { hasTurn, RelayFallback, withoutTurn } from './fallback';
 import { HealthMonitor, readSample } from './health';
 
 export interface PeerSignal {
@@ -37,6 +37,15 @@ export function setForceRelay(on: boolean): void {
   forceRelay = on;
 }
 
+/**
+ * Test/debug hook: connect first without the TURN servers (the path starts direct even where a
+ * loopback relay would compete with host candidates); TURN stays known for the relay fallback.
+ */
+let directFirst = false;
+export function setDirectFirst(on: boolean): void {
+  directFirst = on;
+}
+
 function filterSdp(sdp: string | undefined): string | undefined {
   if (!loopbackOnly || !sdp) return sdp;
   return sdp
@@ -50,6 +59,13 @@ function descOut(d: RTCSessionDescription): RTCSessionDescriptionInit {
   return { type: j.type, sdp: filterSdp(j.sdp) };
 }
 const WATCHDOG_MS = 20_000;
+/**
+ * The polite side waits this long for the impolite side's first offer before making its own.
+ * Glare is what perfect negotiation resolves, but Chromium 156 does it badly at the start: a fresh
+ * local offer rolled back by the remote's offer, then answered, leaves ICE gathering stuck with no
+ * local candidate at all (repro: 6 of 16 such answers, 0 of 16 with this wait; web/README.md).
+ */
+export const POLITE_FIRST_OFFER_DELAY_MS = 1500;
 const GRACE_MS = 12_000;
 
 class ChannelLink implements DataLink {
@@ -99,6 +115,7 @@ export class PeerLink {
   readonly fallback: RelayFallback;
   readonly createdAt = Date.now();
   private makingOffer = false;
+  private waitedForFirstOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
   private chain: Promise<void> = Promise.resolve();
@@ -114,19 +131,25 @@ export class PeerLink {
     offers: 0,
     answers: 0,
     relaySwitches: 0,
+    /** remote candidates held back until the remote description was set */
+    early: 0,
+    /** remote candidates the connection refused (e.g. of a rolled-back offer) */
+    refused: 0,
   };
+  /** remote candidates that arrived before any remote description (signals may overtake) */
+  private earlyCandidates: RTCIceCandidateInit[] = [];
   /** what made the last relay switch happen (diagnostics: 'rtt' | 'stall' | 'ice' | 'forced') */
   lastSwitch: string | null = null;
 
   constructor(
     readonly remoteId: string,
     readonly polite: boolean,
-    iceServers: RTCIceServer[],
+    private readonly iceServers: RTCIceServer[],
     private readonly sendSignal: (s: PeerSignal) => void,
     private readonly handlers: PeerHandlers,
   ) {
     this.pc = new RTCPeerConnection({
-      iceServers,
+      iceServers: directFirst && !forceRelay ? withoutTurn(iceServers) : iceServers,
       ...(forceRelay ? { iceTransportPolicy: 'relay' as const } : {}),
     });
     this.dc = this.pc.createDataChannel('p2p-share', { negotiated: true, id: 0, ordered: true });
@@ -152,6 +175,12 @@ export class PeerLink {
       this.sendSignal({ cand: candidate ? candidate.toJSON() : null });
     };
     this.pc.onnegotiationneeded = async () => {
+      if (this.polite && !this.pc.remoteDescription && !this.waitedForFirstOffer) {
+        this.waitedForFirstOffer = true;
+        await new Promise((r) => setTimeout(r, POLITE_FIRST_OFFER_DELAY_MS));
+        // the remote's offer came (and was answered, which covers the channel) or we closed
+        if (this.closed || this.pc.remoteDescription || this.pc.signalingState !== 'stable') return;
+      }
       try {
         this.makingOffer = true;
         await this.pc.setLocalDescription();
@@ -212,6 +241,7 @@ export class PeerLink {
       this.settingRemoteAnswer = desc.type === 'answer';
       await this.pc.setRemoteDescription({ type: desc.type, sdp: filterSdp(desc.sdp) });
       this.settingRemoteAnswer = false;
+      await this.addEarlyCandidates();
       if (desc.type === 'offer') {
         await this.pc.setLocalDescription();
         if (this.pc.localDescription) this.sendSignal({ desc: descOut(this.pc.localDescription) });
@@ -219,13 +249,29 @@ export class PeerLink {
     } else if (cand !== undefined) {
       if (cand) this.counts.received++;
       if (cand && loopbackOnly && cand.candidate && !isLoopbackCandidate(cand.candidate)) return;
-      try {
-        await this.pc.addIceCandidate(cand ?? undefined);
-        if (cand) this.counts.added++;
-      } catch (e) {
-        if (!this.ignoreOffer) throw e;
+      if (cand && !this.pc.remoteDescription) {
+        // adding now would throw and lose it; it is added once the description is set
+        this.counts.early++;
+        this.earlyCandidates.push(cand);
+        return;
       }
+      await this.addCandidate(cand);
     }
+  }
+
+  private async addCandidate(cand: RTCIceCandidateInit | null): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(cand ?? undefined);
+      if (cand) this.counts.added++;
+    } catch {
+      this.counts.refused++; // of an ignored or rolled-back offer (another ICE ufrag)
+    }
+  }
+
+  private async addEarlyCandidates(): Promise<void> {
+    const early = this.earlyCandidates;
+    this.earlyCandidates = [];
+    for (const c of early) await this.addCandidate(c);
   }
 
   /** One fresh getStats read: rtt (s), local candidate type, outgoing bitrate (history/). */
@@ -244,7 +290,11 @@ export class PeerLink {
     const action = this.fallback.decide(h, Date.now());
     if (!action) return;
     try {
-      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceTransportPolicy: action });
+      this.pc.setConfiguration({
+        ...this.pc.getConfiguration(),
+        iceServers: this.iceServers,
+        iceTransportPolicy: action,
+      });
       this.counts.relaySwitches++;
       this.lastSwitch = `${action}: ${this.monitor.reason ?? '?'} rtt=${h.rttMs} recv=${h.recvBytesPerSec}`;
       this.pc.restartIce();

@@ -10,11 +10,13 @@
  *                   which the e2e suite injects so that test traffic stays on 127.0.0.1/::1)
  *   ?relay=1        relay-only ICE through the TURN servers of `welcome` (also set by
  *                   window.__P2P_FORCE_RELAY = true)
+ *   ?relay=0        connect first without TURN, keep it for the relay fallback (also set by
+ *                   window.__P2P_DIRECT_FIRST = true)
  */
 import './style.css';
 import { downloadZip } from 'client-zip';
 import QRCode from 'qrcode';
-import { setForceRelay, setLoopbackOnly } from '../peer/peer';
+import { setDirectFirst, setForceRelay, setLoopbackOnly } from '../peer/peer';
 import { ReceiverSession } from '../transfer/receiver';
 import { uploadScheduler } from '../transfer/qos';
 import { SenderSession } from '../transfer/sender';
@@ -35,6 +37,10 @@ setLoopbackOnly(
 setForceRelay(
   params.get('relay') === '1' ||
     (window as unknown as { __P2P_FORCE_RELAY?: boolean }).__P2P_FORCE_RELAY === true,
+);
+setDirectFirst(
+  params.get('relay') === '0' ||
+    (window as unknown as { __P2P_DIRECT_FIRST?: boolean }).__P2P_DIRECT_FIRST === true,
 );
 const overrideUrl = params.get('node');
 const app = document.getElementById('app')!;
