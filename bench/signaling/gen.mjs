@@ -424,18 +424,28 @@ async function connectMany(N, C, roomsOf2, tag) {
   const until = t0 + (opt.connectBudgetS ?? 60) * 1000;
   const local = opt.localAddresses || [undefined];
   let room = null;
+  let retried = 0;
+  // a client whose connect timed out tries again, as a real one would (bounded; 1 = no retry)
+  const attempts = Math.max(1, opt.connectAttempts ?? 1);
   async function worker() {
     while (next < N && performance.now() < until) {
       const i = next++;
       if (!roomsOf2 || i % 2 === 0) room = `${tag}-${rid(12)}`;
       const url = URLS[i % URLS.length];
-      try {
-        const c = await connect(url, { room, localAddress: local[i % local.length] });
-        lat.add(c.openMs);
-        clients.push(c);
-      } catch (e) {
-        failed++;
-        firstErr = firstErr || String(e.message || e);
+      for (let a = 1; a <= attempts; a++) {
+        try {
+          const c = await connect(url, { room, localAddress: local[i % local.length] });
+          lat.add(c.openMs);
+          clients.push(c);
+          break;
+        } catch (e) {
+          firstErr = firstErr || String(e.message || e);
+          if (a === attempts || performance.now() >= until) {
+            failed++;
+            break;
+          }
+          retried++;
+        }
       }
     }
   }
@@ -443,7 +453,7 @@ async function connectMany(N, C, roomsOf2, tag) {
   for (let k = 0; k < Math.min(C, N); k++) ws.push(worker());
   await Promise.all(ws);
   const ms = performance.now() - t0;
-  return { clients, ms, lat, failed, firstErr };
+  return { clients, ms, lat, failed, firstErr, retried };
 }
 
 async function connectScenario() {
@@ -474,7 +484,7 @@ async function idleScenario() {
   const C = opt.concurrency ?? 50;
   const r = await connectMany(N, C, true, 'idle');
   const hb = heartbeat(r.clients);
-  emit({ event: 'ready', ok: r.clients.length, failed: r.failed, firstError: r.firstErr, perSec: Math.round((r.clients.length * 1000) / r.ms) });
+  emit({ event: 'ready', ok: r.clients.length, failed: r.failed, retried: r.retried, firstError: r.firstErr, perSec: Math.round((r.clients.length * 1000) / r.ms) });
   // hold until the orchestrator says "close" on stdin, or holdMaxS passes
   await new Promise((resolve) => {
     const t = setTimeout(resolve, (opt.holdMaxS ?? 60) * 1000);

@@ -96,6 +96,8 @@ const relayLoad = () => ({
 });
 
 // ---------- suites ----------
+// idle clients whose connect times out try again, up to this many attempts in all
+const IDLE_CONNECT_ATTEMPTS = 3;
 const WARM_S = Number(process.env.BENCH_WARM_S || (QUICK ? 2 : 20));
 /** An unmeasured relay run so the JIT (ours) and V8 (theirs) have compiled the hot path. */
 async function warm(sys, urls = [sys.urls[0]]) {
@@ -329,6 +331,7 @@ async function holdIdle(sys, N, gens, budgetS = 240) {
           count,
           concurrency: 64,
           connectBudgetS: budgetS,
+          connectAttempts: IDLE_CONNECT_ATTEMPTS,
           holdMaxS: 300,
           deadlineS: budgetS + 360,
           localAddresses: [`127.0.${10 + g}.1`],
@@ -361,6 +364,7 @@ async function holdIdle(sys, N, gens, budgetS = 240) {
     ok,
     aliveAtEnd: res.reduce((s, r) => s + r.aliveAtEnd, 0),
     failed: readies.reduce((s, e) => s + e.failed, 0),
+    retried: readies.reduce((s, e) => s + (e.retried ?? 0), 0),
     firstError: readies.map((e) => e.firstError).find(Boolean) || null,
     heapPerConnB: ok ? Math.round(heapDelta / ok) : null,
     rssPerConnB: ok ? Math.round(rssDelta / ok) : null,
@@ -373,6 +377,7 @@ const IDLE_COLS = [
   { h: 'round', k: 'round' },
   { h: 'connections', k: 'ok' },
   { h: 'failed', k: 'failed' },
+  { h: 'retried', k: 'retried' },
   { h: 'alive at end', k: 'aliveAtEnd' },
   { h: 'live heap/conn B', k: 'heapPerConnB' },
   { h: 'RSS/conn B', k: 'rssPerConnB' },
