@@ -12,9 +12,11 @@ export const MAX_WINDOW_BYTES = 8 * 1024 * 1024;
 export const INITIAL_WINDOW_BLOCKS = 8;
 /**
  * The delay the window must cover is at least this: besides the network rtt, the seeder reads and
- * encrypts each block and the browser schedules both ends (tens of ms on a loaded machine).
+ * encrypts each block, and a busy tab or phone stalls either end for hundreds of ms. The seeder's
+ * queue must not run dry through such a stall: an idle transfer also loses its share of a capped
+ * upload to the others (QoS), so 100 ms let a high-priority file fall to 1.3× a low one under load.
  */
-export const MIN_PIPELINE_DELAY_MS = 100;
+export const MIN_PIPELINE_DELAY_MS = 500;
 /** Window = GAIN × bandwidth × delay: room for the throughput to grow (it is measured through
  * the window itself, so a window of exactly one BDP would never find out there is more). */
 export const BDP_GAIN = 2;

@@ -24,6 +24,7 @@ import {
   MIN_WINDOW_BLOCKS,
   requestTimeoutMs,
   windowBlocks,
+  MIN_PIPELINE_DELAY_MS,
 } from './pipeline';
 import { EXCLUDE_AFTER_BAD_PIECES, PeerQuality } from './quality';
 import type { SeedFile } from './seeder';
@@ -195,10 +196,14 @@ describe('block size policy', () => {
 describe('request pipeline', () => {
   it('sizes the window from bandwidth × delay, within bounds', () => {
     expect(windowBlocks({ rttMs: null, bytesPerSec: null }, 64 * KiB)).toBe(INITIAL_WINDOW_BLOCKS);
-    // 10 MB/s × 200 ms × 2 = 4 MB in 128 KiB blocks → 31
-    expect(windowBlocks({ rttMs: 200, bytesPerSec: 10 * MB }, 128 * KiB)).toBe(31);
-    // a weak link: 50 kB/s × 300 ms × 2 = 30 kB → the minimum
-    expect(windowBlocks({ rttMs: 300, bytesPerSec: 50_000 }, MIN_BLOCK)).toBe(MIN_WINDOW_BLOCKS);
+    // 2 MB/s × 600 ms × 2 = 2.4 MB in 128 KiB blocks → 19
+    expect(windowBlocks({ rttMs: 600, bytesPerSec: 2 * MB }, 128 * KiB)).toBe(19);
+    // a short rtt still covers MIN_PIPELINE_DELAY_MS: 2 MB/s × 500 ms × 2 = 2 MB → 16
+    expect(windowBlocks({ rttMs: 5, bytesPerSec: 2 * MB }, 128 * KiB)).toBe(
+      Math.ceil((2 * 2 * MB * MIN_PIPELINE_DELAY_MS) / 1000 / (128 * KiB)),
+    );
+    // a weak link: 20 kB/s × 500 ms × 2 = 20 kB → the minimum
+    expect(windowBlocks({ rttMs: 300, bytesPerSec: 20_000 }, MIN_BLOCK)).toBe(MIN_WINDOW_BLOCKS);
     // huge BDP: capped by blocks and by bytes
     expect(windowBlocks({ rttMs: 2000, bytesPerSec: 1e9 }, MIN_BLOCK)).toBe(MAX_WINDOW_BLOCKS);
     expect(windowBlocks({ rttMs: 2000, bytesPerSec: 1e9 }, 256 * KiB)).toBe(
