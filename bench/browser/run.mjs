@@ -31,17 +31,8 @@ const ONLY = arg('--only', null);
 const BYTES = MIB * 1024 * 1024;
 const BUDGET_MS = Number(arg('--budget-s', SMOKE ? 300 : QUICK ? 300 : 1500)) * 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-];
+// the same launch flags as the e2e tests (see web/README.md, "Headless Chromium")
+const ARGS = JSON.parse(readFileSync(join(ROOT, 'web', 'e2e', 'chromium-args.json'), 'utf8'));
 const SIG_JAR = process.env.SIGNALING_JAR || join(ROOT, 'signaling-node/target/signaling-node.jar');
 const BAL_JAR = process.env.BALANCER_JAR || join(ROOT, 'load-balancer/target/load-balancer.jar');
 
