@@ -1,6 +1,7 @@
 package p2pshare.signaling.peer;
 
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
 import p2pshare.signaling.protocol.PeerEvent;
@@ -58,6 +59,20 @@ public final class LocalPeer {
 
   public Context context() {
     return context;
+  }
+
+  /** True on the peer's own event-loop thread (each socket has its own duplicated context). */
+  public boolean onOwnThread() {
+    return ((ContextInternal) context).inThread();
+  }
+
+  /** Runs {@code action} on the peer's event loop: at once when already there, else queued. */
+  public void onLoop(Runnable action) {
+    if (onOwnThread()) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
   }
 
   public State state() {

@@ -1,6 +1,5 @@
 package p2pshare.signaling.peer;
 
-import io.vertx.core.internal.ContextInternal;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,12 +109,10 @@ public final class LocalPeers {
       return false;
     }
     metrics.messageOut(message.type());
-    // Each socket runs on its own duplicate of its event loop's context, so compare threads.
-    ContextInternal target = (ContextInternal) peer.context();
-    if (message.isRelay() && target.inThread()) {
-      peer.deliver(message, origin, forwarded);
+    if (message.isRelay()) {
+      peer.onLoop(() -> peer.deliver(message, origin, forwarded));
     } else {
-      target.runOnContext(v -> peer.deliver(message, origin, forwarded));
+      peer.context().runOnContext(v -> peer.deliver(message, origin, forwarded));
     }
     return true;
   }

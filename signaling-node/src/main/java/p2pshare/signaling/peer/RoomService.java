@@ -381,15 +381,16 @@ public final class RoomService {
 
   /** The socket dropped: the peer stays in the room for the resume window. */
   public void dropped(LocalPeer peer, PeerConnection connection) {
-    peer.context()
-        .runOnContext(
-            v -> {
-              if (peer.state() != LocalPeer.State.ACTIVE) {
-                return;
-              }
-              long timer = vertx.setTimer(env.resumeWindowS() * 1000L, t -> expire(peer));
-              peer.detach(connection, timer);
-            });
+    // At once when on the peer's thread: a relay delivered inline right after the close must
+    // count as missed (after the drop point), not as written to the dead socket.
+    peer.onLoop(
+        () -> {
+          if (peer.state() != LocalPeer.State.ACTIVE) {
+            return;
+          }
+          long timer = vertx.setTimer(env.resumeWindowS() * 1000L, t -> expire(peer));
+          peer.detach(connection, timer);
+        });
   }
 
   private void expire(LocalPeer peer) {
