@@ -31,10 +31,9 @@ public record DeliverFrame(List<String> to, PeerEvent event, String origin, bool
 
   public static DeliverFrame decode(Buffer in) {
     Reader r = new Reader(in);
-    boolean forwarded = in.getByte(r.pos++) != 0;
+    boolean forwarded = r.u8() != 0;
     String origin = r.string();
-    int count = in.getUnsignedShort(r.pos);
-    r.pos += 2;
+    int count = r.u16();
     List<String> to = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       to.add(r.string());
@@ -55,6 +54,16 @@ public record DeliverFrame(List<String> to, PeerEvent event, String origin, bool
 
     Reader(Buffer in) {
       this.in = in;
+    }
+
+    int u8() {
+      return in.getUnsignedByte(pos++);
+    }
+
+    int u16() {
+      int value = in.getUnsignedShort(pos);
+      pos += 2;
+      return value;
     }
 
     String string() {

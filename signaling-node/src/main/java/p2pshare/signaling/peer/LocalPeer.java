@@ -61,14 +61,13 @@ public final class LocalPeer {
     return context;
   }
 
-  /** True on the peer's own event-loop thread (each socket has its own duplicated context). */
-  public boolean onOwnThread() {
-    return ((ContextInternal) context).inThread();
-  }
-
-  /** Runs {@code action} on the peer's event loop: at once when already there, else queued. */
+  /**
+   * Runs {@code action} on the peer's event loop: at once when already on its thread, else queued.
+   * Threads are compared, not contexts: each socket runs on its own duplicate of the loop's
+   * context.
+   */
   public void onLoop(Runnable action) {
-    if (onOwnThread()) {
+    if (((ContextInternal) context).inThread()) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());
