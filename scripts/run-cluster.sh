@@ -29,17 +29,18 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-start() { # name jar port hzport [extra env...]
-  local name=$1 jar=$2 port=$3 hz=$4; shift 4
+start() { # name module port hzport [extra env...] — java @<module>/jvm.options -jar <jar>
+  local name=$1 module=$2 port=$3 hz=$4; shift 4
   env NODE_ID="$name" PORT="$port" CLUSTER_NAME="$CLUSTER_NAME" CLUSTER_PORT="$hz" \
-      CLUSTER_MEMBERS="$members" "$@" java -jar "$jar" >"$LOG_DIR/$name.log" 2>&1 &
+      CLUSTER_MEMBERS="$members" "$@" java @"$module/jvm.options" -jar "$module/target/$module.jar" \
+      >"$LOG_DIR/$name.log" 2>&1 &
   pids+=($!)
 }
 
-start balancer load-balancer/target/load-balancer.jar "$BALANCER_PORT" "$HZ_BASE"
+start balancer load-balancer "$BALANCER_PORT" "$HZ_BASE"
 for i in "${!NODE_PORTS[@]}"; do
   port=${NODE_PORTS[$i]}
-  start "node-$((i + 1))" signaling-node/target/signaling-node.jar "$port" "$((HZ_BASE + i + 1))" \
+  start "node-$((i + 1))" signaling-node "$port" "$((HZ_BASE + i + 1))" \
       PUBLIC_URL="ws://localhost:$port/ws"
 done
 

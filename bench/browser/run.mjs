@@ -163,8 +163,11 @@ async function startCluster() {
   const members = `127.0.0.1:${hb},127.0.0.1:${h1}`;
   const env = (id, port, hz, extra = {}) => ({ ...process.env, NODE_ID: id, PORT: String(port), HOST: '127.0.0.1', CLUSTER_NAME: name, CLUSTER_HOST: '127.0.0.1', CLUSTER_PORT: String(hz), CLUSTER_MEMBERS: members, ...extra });
   const log = (n) => openSync(join(dir, `${n}.log`), 'w');
-  const node = spawn('java', ['-Xmx512m', '-jar', SIG_JAR], { env: env('node-1', n1, h1, { PUBLIC_URL: `ws://localhost:${n1}/ws` }), stdio: ['ignore', log('node'), log('node')] });
-  const balArgs = overlay ? ['-Xmx512m', '-cp', `${dir}:${BAL_JAR}`, 'p2pshare.balancer.BalancerMain'] : ['-Xmx512m', '-jar', BAL_JAR];
+  // the shipped JVM flags, as every launcher (PROTOCOL.md operating contract)
+  const sigOpts = `@${join(ROOT, 'signaling-node', 'jvm.options')}`;
+  const balOpts = `@${join(ROOT, 'load-balancer', 'jvm.options')}`;
+  const node = spawn('java', [sigOpts, '-jar', SIG_JAR], { env: env('node-1', n1, h1, { PUBLIC_URL: `ws://localhost:${n1}/ws` }), stdio: ['ignore', log('node'), log('node')] });
+  const balArgs = overlay ? [balOpts, '-cp', `${dir}:${BAL_JAR}`, 'p2pshare.balancer.BalancerMain'] : [balOpts, '-jar', BAL_JAR];
   const bal = spawn('java', balArgs, { env: env('balancer', bp, hb), cwd: dir, stdio: ['ignore', log('balancer'), log('balancer')] });
   procs.push(node, bal);
   cleanup.push(async () => {

@@ -14,8 +14,8 @@ if [ "$#" -gt 0 ]; then
   esac
 fi
 case "$role" in
-  node | signaling-node) jar=/app/signaling-node.jar ;;
-  balancer | load-balancer) jar=/app/load-balancer.jar ;;
+  node | signaling-node) module=signaling-node ;;
+  balancer | load-balancer) module=load-balancer ;;
   *) echo "entrypoint: unknown ROLE '$role' (node or balancer)" >&2; exit 64 ;;
 esac
 
@@ -29,5 +29,7 @@ if [ -z "${CLUSTER_HOST:-}" ]; then
   export CLUSTER_HOST
 fi
 
+# The module's shipped JVM flags first (PROTOCOL.md: java @<module>/jvm.options -jar <jar>), so
+# what was measured is what runs; JAVA_OPTS after them, so an operator's flag wins.
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
-exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
+exec java @"/app/$module/jvm.options" ${JAVA_OPTS:-} -jar "/app/$module.jar" "$@"

@@ -20,7 +20,7 @@ import {
   statSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +28,8 @@ export const WEB_DIR = resolve(here, '..');
 const ROOT = resolve(WEB_DIR, '..');
 export const SIGNALING_JAR =
   process.env.SIGNALING_JAR ?? join(ROOT, 'signaling-node/target/signaling-node.jar');
+/** signaling-node.jar → signaling-node: the module whose jvm.options launch it. */
+const moduleOf = (jar: string): string => basename(jar, '.jar');
 export const BALANCER_JAR =
   process.env.BALANCER_JAR ?? join(ROOT, 'load-balancer/target/load-balancer.jar');
 export const OUT_DIR = join(WEB_DIR, 'e2e', '.out');
@@ -135,7 +137,9 @@ export async function startCluster(
       ...(wsUrl ? { PUBLIC_URL: wsUrl } : {}),
       ...opts.env,
     };
-    const args = main ? ['-Xmx512m', '-cp', `${jarDir}:${jar}`, main] : ['-Xmx512m', '-jar', jar];
+    // the module's shipped JVM flags, as every launcher (PROTOCOL.md operating contract)
+    const options = `@${join(ROOT, moduleOf(jar), 'jvm.options')}`;
+    const args = main ? [options, '-cp', `${jarDir}:${jar}`, main] : [options, '-jar', jar];
     const child = spawn(process.env.JAVA ?? 'java', args, {
       env,
       cwd: jarDir,

@@ -16,6 +16,8 @@ import {
 } from './procs.mjs';
 
 export const NODE_JAR = process.env.BENCH_NODE_JAR || join(ROOT, 'signaling-node', 'target', 'signaling-node.jar');
+/** The node's shipped JVM flags: what is measured is what ships (PROTOCOL.md operating contract). */
+export const NODE_JVM_OPTIONS = `@${join(ROOT, 'signaling-node', 'jvm.options')}`;
 
 /** p2p-share: n signaling nodes forming one Hazelcast cluster. */
 export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu } = {}) {
@@ -33,7 +35,7 @@ export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu } = {}) 
   const extra = (process.env.BENCH_JAVA_OPTS || '').split(' ').filter(Boolean);
   const procs = [];
   for (let i = 0; i < n; i++) {
-    const opts = [...extra, ...javaOpts];
+    const opts = [NODE_JVM_OPTIONS, ...extra, ...javaOpts];
     if (jfr && i === 0) opts.push(`-XX:StartFlightRecording=${jfr}`);
     procs.push(
       startProc(

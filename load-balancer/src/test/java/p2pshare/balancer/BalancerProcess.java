@@ -23,10 +23,16 @@ final class BalancerProcess {
     this.err = err;
   }
 
-  /** Starts {@code java -jar jar} (or the main class on this test's classpath when jar is null). */
+  /** The balancer's shipped JVM flags: every launcher uses them (PROTOCOL.md). */
+  static final Path JVM_OPTIONS = Path.of("jvm.options").toAbsolutePath();
+
+  /**
+   * Starts {@code java @jvm.options -jar jar} (or the main class on this test's classpath when jar
+   * is null).
+   */
   static BalancerProcess start(Path jar, Map<String, String> env, Path dir) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    List<String> command = new ArrayList<>(List.of(java, "@" + JVM_OPTIONS));
     if (jar != null) {
       command.addAll(List.of("-jar", jar.toString()));
     } else {

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,16 +32,31 @@ final class JarProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * Starts {@code java @<module>/jvm.options -jar <jar>}, the way every launcher of the project
+   * does (PROTOCOL.md, operating contract). The jar lies at {@code <module>/target/<name>.jar}.
+   */
   static JarProcess start(String jarProperty, String name, int port, Map<String, String> env)
       throws IOException {
-    String jar = System.getProperty(jarProperty);
+    Path jar = Path.of(System.getProperty(jarProperty)).toAbsolutePath();
     Path log = Files.createTempFile("p2p-" + name, ".log");
     ProcessBuilder pb =
-        new ProcessBuilder("java", "-Xmx256m", "-jar", jar)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(javaCommand(jar)).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     return new JarProcess(name, port, pb.start(), log);
+  }
+
+  /** java, the module's jvm.options when it exists, -jar, the jar. */
+  static List<String> javaCommand(Path jar) {
+    Path options = jar.getParent().getParent().resolve("jvm.options");
+    List<String> command = new ArrayList<>();
+    command.add("java");
+    if (Files.exists(options)) {
+      command.add("@" + options);
+    }
+    command.add("-jar");
+    command.add(jar.toString());
+    return command;
   }
 
   static int freePort() {
