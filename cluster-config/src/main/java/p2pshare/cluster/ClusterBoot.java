@@ -42,14 +42,20 @@ public final class ClusterBoot {
 
     HazelcastClusterManager clusterManager =
         new HazelcastClusterManager(HazelcastConfigs.forEnv(env));
-    VertxOptions options =
-        new VertxOptions()
-            .setMetricsOptions(
-                new MicrometerMetricsOptions()
-                    .setEnabled(true)
-                    // a meter lookup per event-bus message would tax every cross-node relay;
-                    // p2p_cross_node_messages_total counts them instead
-                    .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            // a meter lookup per event-bus message would tax every cross-node relay;
+            // p2p_cross_node_messages_total counts them instead
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    if (env.role() == Role.NODE) {
+      // On a node every WebSocket is an HTTP/TCP connection: these meters record a summary per
+      // read and per write and keep state per connection. The p2p_* meters count what matters.
+      metrics
+          .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+          .addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
+    }
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
     options.getEventBusOptions().setHost(env.clusterHost()).setPort(0);
     return Vertx.builder()
         .with(options)

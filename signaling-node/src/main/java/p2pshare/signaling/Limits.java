@@ -22,6 +22,12 @@ public final class Limits {
   /** At most one rate-limited error per socket per this interval, so a flood is not echoed. */
   public static final long RATE_LIMIT_ERROR_INTERVAL_NANOS = 1_000_000_000L;
 
+  /**
+   * A socket over its rate stops being read (TCP back-pressure) until its bucket holds this many
+   * tokens again: the flood waits in the kernel's buffers instead of being read and decoded.
+   */
+  public static final double RATE_RESUME_TOKENS = 10;
+
   /** A socket whose unsent output passes this is a slow consumer and is closed. */
   public static final int WRITE_QUEUE_MAX_BYTES = 1024 * 1024;
 

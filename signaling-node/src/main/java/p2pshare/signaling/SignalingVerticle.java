@@ -65,7 +65,8 @@ public final class SignalingVerticle extends VerticleBase {
   }
 
   private void accept(ServerWebSocket socket) {
-    PeerSession session = new PeerSession(socket, node.rooms(), node.metrics(), node.drainState());
+    PeerSession session =
+        new PeerSession(vertx, socket, node.rooms(), node.metrics(), node.drainState());
     sessions.add(session);
     session.start(() -> sessions.remove(session));
   }

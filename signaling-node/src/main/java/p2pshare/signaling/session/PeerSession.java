@@ -3,6 +3,7 @@ package p2pshare.signaling.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -34,6 +35,7 @@ public final class PeerSession implements PeerConnection {
     CLOSED
   }
 
+  private final Vertx vertx;
   private final ServerWebSocket socket;
   private final RoomService rooms;
   private final SignalingMetrics metrics;
@@ -44,11 +46,17 @@ public final class PeerSession implements PeerConnection {
   private volatile boolean detached;
   private volatile boolean movedAway;
   private long lastRateLimitError;
+  private boolean rateLimitPaused;
   private Buffer message;
   private boolean messageIsText;
 
   public PeerSession(
-      ServerWebSocket socket, RoomService rooms, SignalingMetrics metrics, DrainState drain) {
+      Vertx vertx,
+      ServerWebSocket socket,
+      RoomService rooms,
+      SignalingMetrics metrics,
+      DrainState drain) {
+    this.vertx = vertx;
     this.socket = socket;
     this.rooms = rooms;
     this.metrics = metrics;
@@ -114,7 +122,9 @@ public final class PeerSession implements PeerConnection {
     Buffer complete = message;
     message = null;
     if (!messageIsText) {
-      sendError(ErrorCode.BAD_MESSAGE, "binary frames are not part of the protocol", null);
+      if (withinRate()) {
+        sendError(ErrorCode.BAD_MESSAGE, "binary frames are not part of the protocol", null);
+      }
       return;
     }
     onTextBytes(complete);
@@ -125,6 +135,9 @@ public final class PeerSession implements PeerConnection {
    * JSON is nearly always ASCII, which needs no decoder at all.
    */
   private void onTextBytes(Buffer bytes) {
+    if (!withinRate()) {
+      return;
+    }
     ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
     String text;
     try {
@@ -140,15 +153,37 @@ public final class PeerSession implements PeerConnection {
     onText(text);
   }
 
-  private void onText(String text) {
+  /**
+   * Takes a token for one message. Over the limit the message is dropped (one error a second at
+   * most) and the socket is paused until the bucket refills, before anything is decoded: the flood
+   * waits in TCP buffers and pushes back on its sender instead of costing others CPU.
+   */
+  private boolean withinRate() {
     long now = System.nanoTime();
-    if (!bucket.tryTake(now)) {
-      if (now - lastRateLimitError > Limits.RATE_LIMIT_ERROR_INTERVAL_NANOS) {
-        lastRateLimitError = now;
-        sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", null);
-      }
-      return;
+    if (bucket.tryTake(now)) {
+      return true;
     }
+    if (now - lastRateLimitError > Limits.RATE_LIMIT_ERROR_INTERVAL_NANOS) {
+      lastRateLimitError = now;
+      sendError(ErrorCode.RATE_LIMITED, "too many messages; slow down", null);
+    }
+    if (!rateLimitPaused && state != State.CLOSED) {
+      rateLimitPaused = true;
+      socket.pause();
+      long waitMs = Math.max(1, bucket.nanosUntil(Limits.RATE_RESUME_TOKENS, now) / 1_000_000);
+      vertx.setTimer(waitMs, t -> resumeReading());
+    }
+    return false;
+  }
+
+  private void resumeReading() {
+    rateLimitPaused = false;
+    if (state != State.CLOSED) {
+      socket.resume();
+    }
+  }
+
+  private void onText(String text) {
     ClientMessage message;
     try {
       message = ClientMessageCodec.decode(text);
@@ -251,7 +286,7 @@ public final class PeerSession implements PeerConnection {
       return;
     }
     if (socket.writeQueueFull()) {
-      // A reader that does not keep up is closed; its messages stay in the replay ring.
+      // A reader that does not keep up is closed; a resume replays what the ring still holds.
       metrics.slowConsumerClosed();
       socket.close((short) 1008, "slow consumer");
       return;

@@ -23,4 +23,10 @@ public final class TokenBucket {
     }
     return false;
   }
+
+  /** Nanoseconds until the bucket holds {@code wanted} tokens (0 if it does already). */
+  public long nanosUntil(double wanted, long nowNanos) {
+    double have = Math.min(capacity, tokens + (nowNanos - last) * ratePerNano);
+    return have >= wanted ? 0 : (long) Math.ceil((Math.min(wanted, capacity) - have) / ratePerNano);
+  }
 }
