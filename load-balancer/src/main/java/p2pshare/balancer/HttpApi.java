@@ -169,16 +169,19 @@ public final class HttpApi {
         .onFailure(e -> fail(ctx, e));
   }
 
-  static JsonObject assignmentJson(RoomAssigner.Assignment a) {
+  /** The answer of /api/rooms; the node URL follows the host the browser used (NodeUrls). */
+  static JsonObject assignmentJson(RoomAssigner.Assignment a, String requestHost) {
     NodeLoad node = a.node();
+    String url = NodeUrls.forRequest(node.url(), requestHost);
     return new JsonObject()
         .put("room", a.room())
-        .put("node", new JsonObject().put("id", node.id()).put("url", node.url()))
+        .put("node", new JsonObject().put("id", node.id()).put("url", url))
         .put("epoch", a.epoch());
   }
 
   private static void answer(RoutingContext ctx, int status, RoomAssigner.Assignment a) {
-    json(ctx, status, assignmentJson(a));
+    var authority = ctx.request().authority();
+    json(ctx, status, assignmentJson(a, authority == null ? null : authority.host()));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

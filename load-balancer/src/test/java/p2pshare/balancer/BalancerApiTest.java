@@ -22,7 +22,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -155,6 +158,56 @@ class BalancerApiTest {
 
   @Test
   @Order(2)
+  void nodeUrlFollowsTheHostTheBrowserUsed() throws Exception {
+    NodeLoad node =
+        new NodeLoad(
+            "lan-a",
+            "ws://localhost:8081/ws",
+            NodeLoad.UP,
+            0,
+            0,
+            0,
+            0.0,
+            0.5,
+            64L << 20,
+            512L << 20,
+            0.0,
+            System.currentTimeMillis(),
+            null);
+    publish(node);
+    String room = Ids.randomId();
+    assertEquals(
+        "ws://192.0.2.77:8081/ws",
+        nodeUrlAsSeenBy("192.0.2.77:" + URI.create(base).getPort(), room),
+        "a LAN browser gets the node under the host it used");
+    assertEquals(
+        "ws://localhost:8081/ws",
+        nodeUrlAsSeenBy("127.0.0.1:" + URI.create(base).getPort(), room),
+        "a browser on loopback gets PUBLIC_URL unchanged");
+  }
+
+  /** GET /api/rooms/{room} with this Host header (java.net.http may not set Host). */
+  private String nodeUrlAsSeenBy(String hostHeader, String room) throws Exception {
+    URI b = URI.create(base);
+    try (Socket s = new Socket(b.getHost(), b.getPort())) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream()
+          .write(
+              ("GET /api/rooms/"
+                      + room
+                      + " HTTP/1.1\r\nHost: "
+                      + hostHeader
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      return new JsonObject(body).getJsonObject("node").getString("url");
+    }
+  }
+
+  @Test
+  @Order(3)
   void skewedLoadSendsNewRoomsToTheLighterNode() {
     publish(load("skew-heavy", NodeLoad.UP, 500, null));
     publish(load("skew-light", NodeLoad.UP, 3, null));

@@ -2,10 +2,15 @@ package p2pshare.signaling;
 
 import java.net.URI;
 import java.util.List;
+import p2pshare.cluster.HostNames;
 
 /**
- * The Origin allow-list of /ws: ALLOWED_ORIGINS if set, else pages of the node's own host name (any
- * port, so the balancer's page may reach its nodes). No Origin = a non-browser client: allowed.
+ * The Origin allow-list of /ws: ALLOWED_ORIGINS if set; else a page of the host the client
+ * connected to (any port, so the balancer's page may reach its nodes), or — when that host is this
+ * machine — a page of this machine under any of its addresses (loopback names and IP literals of
+ * its interfaces), so {@code http://127.0.0.1:8080} reaches {@code ws://localhost:8081} and a
+ * LAN-address page reaches a node advertised by another of its addresses. No Origin = a non-browser
+ * client: allowed.
  */
 public final class OriginPolicy {
   private final List<String> allowed;
@@ -21,12 +26,19 @@ public final class OriginPolicy {
     if (!allowed.isEmpty()) {
       return allowed.contains(normalise(origin));
     }
+    String originHost;
     try {
-      String originHost = URI.create(origin).getHost();
-      return originHost != null && requestHost != null && originHost.equalsIgnoreCase(requestHost);
+      originHost = URI.create(origin).getHost();
     } catch (IllegalArgumentException e) {
       return false;
     }
+    if (originHost == null || requestHost == null) {
+      return false;
+    }
+    if (originHost.equalsIgnoreCase(requestHost)) {
+      return true;
+    }
+    return HostNames.isThisMachine(requestHost) && HostNames.isThisMachine(originHost);
   }
 
   private static String normalise(String origin) {
