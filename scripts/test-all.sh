@@ -33,7 +33,7 @@ npm test
 # file here (new browsers, new cluster) tells a leftover flake from a real fault, which fails
 # every time. Each e2e file gets its own attempts, so one flake does not re-run the others.
 E2E_ATTEMPTS=3
-npx vite build
+npx vite build --mode test   # the e2e suites run on the test build (test hooks compiled in)
 npx tsc -p e2e/tsconfig.json
 for file in e2e-dist/*.test.js; do
   for attempt in $(seq 1 "$E2E_ATTEMPTS"); do

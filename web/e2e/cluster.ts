@@ -94,7 +94,7 @@ async function waitReady(url: string, proc: ChildProcess, ms = 240_000): Promise
 }
 
 export async function startCluster(
-  opts: { nodes?: number; env?: Record<string, string> } = {},
+  opts: { nodes?: number; env?: Record<string, string>; webroot?: string } = {},
 ): Promise<Cluster> {
   for (const j of [SIGNALING_JAR, BALANCER_JAR])
     if (!existsSync(j))
@@ -108,7 +108,7 @@ export async function startCluster(
   const balJar = join(jarDir, 'load-balancer.jar');
   await stableCopy(SIGNALING_JAR, sigJar);
   await stableCopy(BALANCER_JAR, balJar);
-  const webroot = process.env.E2E_WEBROOT ?? join(WEB_DIR, 'dist');
+  const webroot = opts.webroot ?? process.env.E2E_WEBROOT ?? join(WEB_DIR, 'dist');
   const overlay = webroot !== 'jar' && existsSync(join(webroot, 'index.html'));
   if (overlay) cpSync(webroot, join(jarDir, 'webroot'), { recursive: true });
   const n = opts.nodes ?? 2;

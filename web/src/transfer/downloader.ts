@@ -225,7 +225,7 @@ export class Downloader {
     let payload = blk.payload;
     this.stats.bytesReceived += payload.length;
     peerCounters(this.stats, peerId).bytes += payload.length;
-    if (this.stats.corruptNextBlocks > 0) {
+    if (__TEST_BUILD__ && this.stats.corruptNextBlocks > 0) {
       this.stats.corruptNextBlocks--;
       payload = payload.slice();
       payload[payload.length >> 1]! ^= 0x5a;

@@ -30,7 +30,7 @@ import { EXCLUDE_AFTER_BAD_PIECES, PeerQuality } from './quality';
 import type { SeedFile } from './seeder';
 import { blobSource } from './source';
 import { type Candidate, pickSeeder, SwarmPeer } from './swarm';
-import { MemLink, MemSink, pattern, seederFor, until } from './testkit';
+import { MemLink, MemSink, pattern, seederFor, until } from '../testing/testkit';
 
 const KiB = 1024;
 const MB = 1e6;

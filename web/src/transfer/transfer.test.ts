@@ -10,7 +10,7 @@ import { type SeedFile } from './seeder';
 import { blobSource } from './source';
 import { canTransition, transition } from './state';
 import { decodeBlock, encodeBlock, ManifestAssembler, manifestFrames, parseControl } from './wire';
-import { MemSink, pattern, seederFor, until } from './testkit';
+import { MemSink, pattern, seederFor, until } from '../testing/testkit';
 
 describe('pieces and blocks', () => {
   it('splits sizes into pieces and blocks', () => {

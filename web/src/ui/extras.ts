@@ -1,7 +1,7 @@
 /**
  * Issue 8 additions around the page: offline banner, service worker update banner, install
  * button, the analytics consent prompt and the History view (with its settings). Mounted once by
- * main.ts with the page's session (window.__p2p).
+ * main.ts with the page's session.
  */
 import './extras.css';
 import { type Consent, readConsent, writeConsent } from '../analytics/report';
@@ -14,6 +14,7 @@ import { registerServiceWorker } from '../pwa/register';
 import type { ReceiverSession } from '../transfer/receiver';
 import type { SenderSession } from '../transfer/sender';
 import { formatBytes, h } from './dom';
+import { hooks } from './hooks';
 
 const AGE_KEY = 'p2p-share.history-days';
 
@@ -329,12 +330,12 @@ export function mountExtras(info: unknown): void {
   else app.prepend(prompt);
   app.append(card);
 
-  (window as unknown as { __p2pHistory: unknown }).__p2pHistory = {
+  hooks.exposeHistory({
     service: svc,
     reports,
     render,
     hasOpfsData,
-  };
+  });
   window.addEventListener('pagehide', () => svc.flush());
   svc.start();
   void svc.cleanup(keepDays() * DAY_MS).finally(() => void render());

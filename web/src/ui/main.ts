@@ -1,17 +1,7 @@
 /**
  * The page: `/` is the sender, `/r/<room>#<key>` the receiver.
- * Debug/test-only query parameters (never needed by a user):
- *   ?node=<wsUrl>   join through this signaling node instead of the one the balancer names
- *   ?plain=1        (sender) no encryption and no hashing, to measure their cost
- *   ?storage=idb    (receiver) use the IndexedDB fallback instead of OPFS
- *   ?quota=<bytes>  (receiver) pretend this much space is free (tests the no-space message)
- *   ?rate=<bytes/s> (receiver) cap the download rate
- *   ?loopback=1     use only loopback ICE candidates (also set by window.__P2P_LOOPBACK_ONLY,
- *                   which the e2e suite injects so that test traffic stays on 127.0.0.1/::1)
- *   ?relay=1        relay-only ICE through the TURN servers of `welcome` (also set by
- *                   window.__P2P_FORCE_RELAY = true)
- *   ?relay=0        connect first without TURN, keep it for the relay fallback (also set by
- *                   window.__P2P_DIRECT_FIRST = true)
+ * Test switches (?node, ?plain, ?storage, ?quota, ?rate, ?loopback, ?relay, ?corruptSend,
+ * the page objects tests read) exist only in the test build: see test-hooks.ts.
  */
 import './style.css';
 import { downloadZip } from 'client-zip';
@@ -23,31 +13,21 @@ import { SenderSession } from '../transfer/sender';
 import { download, formatBytes, formatEta, h, Speedometer } from './dom';
 import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';
-import { corruptSendHook, seedToggle } from './seed';
+import { seedToggle } from './seed';
+import { hooks } from './hooks';
 import { mountExtras } from './extras';
 import { UploadQosControls } from './qos';
 import { onResume, TransferDevice } from './device';
 import { HealthLines } from './health';
 
-const params = new URLSearchParams(location.search);
-setLoopbackOnly(
-  params.get('loopback') === '1' ||
-    (window as unknown as { __P2P_LOOPBACK_ONLY?: boolean }).__P2P_LOOPBACK_ONLY === true,
-);
-setForceRelay(
-  params.get('relay') === '1' ||
-    (window as unknown as { __P2P_FORCE_RELAY?: boolean }).__P2P_FORCE_RELAY === true,
-);
-setDirectFirst(
-  params.get('relay') === '0' ||
-    (window as unknown as { __P2P_DIRECT_FIRST?: boolean }).__P2P_DIRECT_FIRST === true,
-);
-const overrideUrl = params.get('node');
+setLoopbackOnly(hooks.loopbackOnly);
+setForceRelay(hooks.forceRelay);
+setDirectFirst(hooks.directFirst);
+const overrideUrl = hooks.nodeUrl;
 const app = document.getElementById('app')!;
 
 declare global {
   interface Window {
-    __p2p?: unknown;
     showSaveFilePicker?: (opts: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
   }
 }
@@ -126,10 +106,17 @@ async function saveWithPicker(blob: Blob, name: string) {
 function senderPage() {
   const render = () => doRender();
   const kick = scheduler(render);
-  const s = new SenderSession({ plain: params.get('plain') === '1', onChange: () => kick() });
-  corruptSendHook(s.stats, params);
+  const s = new SenderSession({ plain: hooks.plain, onChange: () => kick() });
+  s.stats.corruptSentPieces = hooks.corruptSentPieces;
   const device = new TransferDevice('p2p-share: files sent', 'A receiver has all your files.');
-  window.__p2p = { role: 'sender', stats: s.stats, session: s, qos: uploadScheduler, device };
+  const page = {
+    role: 'sender',
+    stats: s.stats,
+    session: s,
+    qos: uploadScheduler,
+    device,
+  } as const;
+  hooks.exposePage(page);
   // leave the room at once (instead of lingering for the resume window) when the tab goes away
   window.addEventListener('pagehide', () => s.sig?.stop());
   onResume(() => {
@@ -300,6 +287,7 @@ function senderPage() {
     );
   }
   device.notifier.askOn(drop);
+  return page;
 }
 
 // ---------------------------------------------------------------- receiver
@@ -307,19 +295,18 @@ function receiverPage(room: string) {
   const render = () => doRender();
   const kick = scheduler(render);
   const err = errorBanner();
-  const quota = params.get('quota');
-  const storage = params.get('storage');
   const r = new ReceiverSession(room, location.hash.replace(/^#/, ''), {
     overrideUrl,
-    storage: storage === 'idb' || storage === 'opfs' ? storage : undefined,
-    quotaOverride: quota ? Number(quota) : undefined,
-    maxBytesPerSec: params.get('rate') ? Number(params.get('rate')) : undefined,
+    storage: hooks.storage,
+    quotaOverride: hooks.quota,
+    maxBytesPerSec: hooks.rate,
     onChange: () => kick(),
     onError: (code, message) => err.show(code, message),
   });
-  corruptSendHook(r.stats, params);
+  r.stats.corruptSentPieces = hooks.corruptSentPieces;
   const device = new TransferDevice('p2p-share: download complete', 'All files have arrived.');
-  window.__p2p = { role: 'receiver', stats: r.stats, session: r, device };
+  const page = { role: 'receiver', stats: r.stats, session: r, device } as const;
+  hooks.exposePage(page);
   window.addEventListener('pagehide', () => r.sig?.stop());
   onResume(() => {
     r.sig?.wake();
@@ -433,9 +420,8 @@ function receiverPage(room: string) {
     device.update(r.accepted && !r.allDone(), r.accepted && r.allDone());
   }
   void r.start();
+  return page;
 }
 
 const m = location.pathname.match(/^\/r\/([A-Za-z0-9_-]{16,64})\/?$/);
-if (m) receiverPage(m[1]!);
-else senderPage();
-mountExtras(window.__p2p); // issue 8: offline/update banners, install, history, analytics consent
+mountExtras(m ? receiverPage(m[1]!) : senderPage()); // issue 8: offline/update banners, install, history, analytics consent

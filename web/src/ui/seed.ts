@@ -1,5 +1,4 @@
-/** The receiver's seeding opt-out, and the `?corruptSend=<n>` test hook of any page. */
-import type { TransferStats } from '../transfer/link';
+/** The receiver's seeding opt-out. */
 import type { ReceiverSession } from '../transfer/receiver';
 import { h } from './dom';
 
@@ -14,10 +13,4 @@ export function seedToggle(r: ReceiverSession): HTMLElement {
     box,
     ' Share with other receivers',
   );
-}
-
-/** Test-only: `?corruptSend=<n>` makes this page corrupt every block of the next n pieces it serves. */
-export function corruptSendHook(stats: TransferStats, params: URLSearchParams): void {
-  const n = Number(params.get('corruptSend') ?? 0);
-  if (Number.isInteger(n) && n > 0) stats.corruptSentPieces = n;
 }

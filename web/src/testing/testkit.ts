@@ -1,11 +1,11 @@
 /** Test helpers: an in-memory pair of links and a memory sink (used by unit tests only). */
-import { type Downloader, type PieceSink } from './downloader';
-import { type DataLink, newStats } from './link';
-import type { Manifest } from './manifest';
-import { rootHash, sha256 } from './manifest';
-import { Bitfield, pieceCount } from './pieces';
-import { type PieceSource, SeedSession } from './seeder';
-import { parseControl } from './wire';
+import { type Downloader, type PieceSink } from '../transfer/downloader';
+import { type DataLink, newStats } from '../transfer/link';
+import type { Manifest } from '../transfer/manifest';
+import { rootHash, sha256 } from '../transfer/manifest';
+import { Bitfield, pieceCount } from '../transfer/pieces';
+import { type PieceSource, SeedSession } from '../transfer/seeder';
+import { parseControl } from '../transfer/wire';
 
 export class MemLink implements DataLink {
   open = true;

@@ -1,0 +1,7 @@
+/** The page's test hooks: real ones in the test build only (see test-hooks.ts). */
+import { readTestHooks } from '../testing/install';
+import { NO_TEST_HOOKS, type TestHooks } from './test-hooks';
+
+export const hooks: TestHooks = __TEST_BUILD__
+  ? readTestHooks(location.search, window)
+  : NO_TEST_HOOKS;
