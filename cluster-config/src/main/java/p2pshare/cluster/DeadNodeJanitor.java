@@ -7,7 +7,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -57,9 +56,9 @@ public final class DeadNodeJanitor implements MembershipListener {
   private Void cleanUp(String nodeId) {
     hazelcast.getMap(ClusterNames.NODES_MAP).remove(nodeId);
     IMap<String, RoomMembers.Members> rooms = hazelcast.getMap(ClusterNames.ROOM_MEMBERS_MAP);
-    Map<String, ArrayList<String>> dropped =
+    Map<String, RoomMembers.DropResult> dropped =
         rooms.executeOnEntries(new RoomMembers.DropNode(nodeId));
-    List<String> peerIds = dropped.values().stream().flatMap(List::stream).toList();
+    List<String> peerIds = dropped.values().stream().flatMap(r -> r.dropped().stream()).toList();
     IMap<String, String> peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
     long until = System.currentTimeMillis() + resumeWindowMs;
     for (String peerId : peerIds) {

@@ -2,36 +2,75 @@ package p2pshare.cluster;
 
 import com.hazelcast.map.EntryProcessor;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The room index (room → peerId → {@link Member}) and the entry processors that change it. Each
- * processor runs atomically on the key's partition owner, so concurrent joins are serialised per
- * room: the joiner sees exactly the peers that joined before it, and those peers learn of it from
- * the joiner's node — every pair meets exactly once.
+ * The room index (room → {@link Members}) and the entry processors that change it. Each processor
+ * runs atomically on the key's partition owner, so changes of one room are serialised: the joiner
+ * sees exactly the peers that joined before it, and those peers learn of it from the joiner's node
+ * — every pair meets exactly once. Every change bumps the room's {@link Members#version()}, so
+ * nodes can order the events they hear and tell a stale snapshot from a newer one.
  */
 public final class RoomMembers {
   private RoomMembers() {}
 
-  /** One member of a room: the node its socket is on and its opaque meta (JSON text). */
-  public record Member(String nodeId, String meta) implements Serializable {}
+  /**
+   * One member of a room: the node its socket is on, its opaque meta (JSON text), and the room
+   * version at which it was added or last moved.
+   */
+  public record Member(String nodeId, String meta, long since) implements Serializable {
+    public Member(String nodeId, String meta) {
+      this(nodeId, meta, 0L);
+    }
 
-  /** The map value: insertion-ordered peerId → member. */
+    Member at(long version) {
+      return new Member(nodeId, meta, version);
+    }
+  }
+
+  /** The map value: insertion-ordered peerId → member, and the room's version. */
   public static final class Members extends LinkedHashMap<String, Member> {
+    private static final long serialVersionUID = 2L;
+    private long version;
+
     public Members() {}
 
     public Members(Map<String, Member> other) {
       super(other);
+      if (other instanceof Members m) {
+        version = m.version;
+      }
     }
+
+    /** Bumped by every change; 0 for a room that has never had members. */
+    public long version() {
+      return version;
+    }
+
+    /**
+     * Advances the version: strictly up, and at least the wall clock (µs), so a room whose entry
+     * was removed while empty and is made again still orders after everything seen before.
+     */
+    long bump() {
+      version = Math.max(version + 1, wallClockMicros());
+      return version;
+    }
+  }
+
+  /** Microseconds since the epoch, the floor of every new version. */
+  static long wallClockMicros() {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
   }
 
   /**
    * What a join saw: whether the room was full, whether the peer was a member already (a move, not
-   * a join), and the other members at that moment.
+   * a join), the other members just before it, and the room version its join produced.
    */
-  public record JoinResult(boolean full, boolean wasMember, Members others)
+  public record JoinResult(boolean full, boolean wasMember, Members others, long version)
       implements Serializable {}
 
   /** Adds a peer (or moves it to another node) unless the room is full. */
@@ -44,51 +83,67 @@ public final class RoomMembers {
       others.remove(peerId);
       boolean wasMember = members.containsKey(peerId);
       if (!wasMember && members.size() >= maxPeers) {
-        return new JoinResult(true, false, others);
+        return new JoinResult(true, false, others, members.version());
       }
-      members.put(peerId, member);
+      long version = members.bump();
+      members.put(peerId, member.at(version));
       entry.setValue(members);
-      return new JoinResult(false, wasMember, others);
+      return new JoinResult(false, wasMember, others, version);
     }
   }
 
-  /** Removes a peer; returns the members that remain (to tell them), or null if it was not in. */
-  public record Leave(String peerId) implements EntryProcessor<String, Members, Members> {
+  /** What a leave did: the members that remain (to tell them) and the version it produced. */
+  public record LeaveResult(Members remaining, long version) implements Serializable {}
+
+  /**
+   * Removes a peer, but only while {@code ownerNode} still owns it: a node that was cut off never
+   * removes a peer that has moved on. Returns null when nothing changed.
+   */
+  public record Leave(String peerId, String ownerNode)
+      implements EntryProcessor<String, Members, LeaveResult> {
     @Override
-    public Members process(Map.Entry<String, Members> entry) {
+    public LeaveResult process(Map.Entry<String, Members> entry) {
       Members members = entry.getValue();
-      if (members == null || members.remove(peerId) == null) {
+      Member member = members == null ? null : members.get(peerId);
+      if (member == null || !member.nodeId().equals(ownerNode)) {
         return null;
       }
+      members.remove(peerId);
+      long version = members.bump();
       entry.setValue(members.isEmpty() ? null : members);
-      return new Members(members);
+      return new LeaveResult(new Members(members), version);
+    }
+  }
+
+  /** What dropping a node did: the ids removed and the version it produced. */
+  public record DropResult(ArrayList<String> dropped, long version) implements Serializable {
+    public static DropResult none() {
+      return new DropResult(new ArrayList<>(), 0);
     }
   }
 
   /** Removes every peer of a dead node; returns their ids. */
-  public record DropNode(String nodeId)
-      implements EntryProcessor<String, Members, ArrayList<String>> {
+  public record DropNode(String nodeId) implements EntryProcessor<String, Members, DropResult> {
     @Override
-    public ArrayList<String> process(Map.Entry<String, Members> entry) {
+    public DropResult process(Map.Entry<String, Members> entry) {
       Members members = entry.getValue();
-      ArrayList<String> dropped = new ArrayList<>();
       if (members == null) {
-        return dropped;
+        return DropResult.none();
       }
-      members
-          .entrySet()
-          .removeIf(
-              e -> {
-                boolean dead = e.getValue().nodeId().equals(nodeId);
-                if (dead) {
-                  dropped.add(e.getKey());
-                }
-                return dead;
-              });
-      if (!dropped.isEmpty()) {
-        entry.setValue(members.isEmpty() ? null : members);
+      ArrayList<String> dropped = new ArrayList<>();
+      members.forEach(
+          (id, m) -> {
+            if (m.nodeId().equals(nodeId)) {
+              dropped.add(id);
+            }
+          });
+      if (dropped.isEmpty()) {
+        return new DropResult(dropped, members.version());
       }
-      return dropped;
+      dropped.forEach(members::remove);
+      long version = members.bump();
+      entry.setValue(members.isEmpty() ? null : members);
+      return new DropResult(dropped, version);
     }
   }
 }

@@ -3,7 +3,6 @@ package p2pshare.signaling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +46,7 @@ class CrossNodeSignalingTest extends ClusterTestBase {
       assertEquals(0, welcomeA.getJsonArray("peers").size());
       assertEquals(22, welcomeA.getString("peerId").length());
       assertNotNull(welcomeA.getString("resume"));
-      assertTrue(welcomeA.getBoolean("recovered"));
+      assertFalse(welcomeA.getBoolean("recovered"), "a fresh join restores no session");
       assertEquals(new JsonArray(), welcomeA.getJsonArray("iceServers"));
 
       JsonObject welcomeB = b.join(room);

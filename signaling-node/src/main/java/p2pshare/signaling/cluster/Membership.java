@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 import p2pshare.cluster.ClusterNames;
+import p2pshare.cluster.PeerOwnership;
 import p2pshare.cluster.PeerRecord;
 import p2pshare.cluster.RoomMembers;
 
@@ -41,16 +42,22 @@ public final class Membership {
     return onContext(peers.removeAsync(peerId)).mapEmpty();
   }
 
+  /** Removes the peer's record only while {@code ownerNode} still owns it. */
+  public Future<Boolean> removePeerIfOwner(String peerId, String ownerNode) {
+    return onContext(peers.submitToKey(peerId, new PeerOwnership.RemoveIfOwner(ownerNode)));
+  }
+
   public Future<RoomMembers.JoinResult> join(
       String room, String peerId, RoomMembers.Member member, int maxPeers) {
     return onContext(rooms.submitToKey(room, new RoomMembers.Join(peerId, member, maxPeers)));
   }
 
   /**
-   * Removes a peer from its room; the result is the remaining members, or null if it was not in.
+   * Removes a peer from its room if {@code ownerNode} still owns it there; the result is the
+   * remaining members and the room version, or null if nothing changed.
    */
-  public Future<RoomMembers.Members> leave(String room, String peerId) {
-    return onContext(rooms.submitToKey(room, new RoomMembers.Leave(peerId)));
+  public Future<RoomMembers.LeaveResult> leave(String room, String peerId, String ownerNode) {
+    return onContext(rooms.submitToKey(room, new RoomMembers.Leave(peerId, ownerNode)));
   }
 
   public Future<RoomMembers.Members> members(String room) {

@@ -3,7 +3,6 @@ package p2pshare.signaling.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -45,16 +44,8 @@ public final class NodeDeathWatcher implements MembershipListener {
     int told = 0;
     for (Map.Entry<String, RoomView> entry : local.viewsByRoom().entrySet()) {
       RoomView view = entry.getValue();
-      List<String> gone = new ArrayList<>();
-      view.members()
-          .forEach(
-              (peerId, node) -> {
-                if (node.equals(deadNode)) {
-                  gone.add(peerId);
-                }
-              });
+      List<String> gone = view.nodeGone(deadNode);
       for (String peerId : gone) {
-        view.remove(peerId);
         PeerEvent event = ServerMessages.peerLeft(peerId);
         for (String localPeer : view.localPeers()) {
           local.deliver(localPeer, event, null, false);

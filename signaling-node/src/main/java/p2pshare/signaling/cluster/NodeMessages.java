@@ -16,35 +16,48 @@ public final class NodeMessages {
 
   private NodeMessages() {}
 
-  /** A peer joined {@code room} on {@code nodeId}: update the view, tell {@code to}. */
+  /** The room version a membership message carries (see RoomMembers.Members#version). */
+  public static final String VERSION = "v";
+
+  /**
+   * A peer joined {@code room} on {@code nodeId} at room {@code version}: update the view, tell
+   * {@code to}.
+   */
   public static JsonObject joined(
-      String room, String peerId, String meta, String nodeId, Collection<String> to) {
+      String room, String peerId, String meta, String nodeId, long version, Collection<String> to) {
     return new JsonObject()
         .put(KIND, JOINED)
         .put("room", room)
         .put("peerId", peerId)
         .put("meta", meta)
         .put("node", nodeId)
+        .put(VERSION, version)
         .put("to", new JsonArray(List.copyOf(to)));
   }
 
-  /** A peer left {@code room}: update the view, tell {@code to}. */
-  public static JsonObject left(String room, String peerId, Collection<String> to) {
+  /** A peer left {@code room} at room {@code version}: update the view, tell {@code to}. */
+  public static JsonObject left(String room, String peerId, long version, Collection<String> to) {
     return new JsonObject()
         .put(KIND, LEFT)
         .put("room", room)
         .put("peerId", peerId)
+        .put(VERSION, version)
         .put("to", new JsonArray(List.copyOf(to)));
   }
 
-  /** A peer of {@code room} moved from {@code oldNode} to {@code nodeId}. */
-  public static JsonObject moved(String room, String peerId, String nodeId, String oldNode) {
+  /**
+   * A peer of {@code room} moved from {@code oldNode} to {@code nodeId} at room {@code version}.
+   */
+  public static JsonObject moved(
+      String room, String peerId, String meta, String nodeId, String oldNode, long version) {
     return new JsonObject()
         .put(KIND, MOVED)
         .put("room", room)
         .put("peerId", peerId)
+        .put("meta", meta)
         .put("node", nodeId)
-        .put("oldNode", oldNode);
+        .put("oldNode", oldNode)
+        .put(VERSION, version);
   }
 
   /** Asks the peer's old node for its seq counter and replay ring. */

@@ -91,9 +91,16 @@ public final class NodeRouter {
     }
   }
 
-  /** Tells every other member's node that a peer joined; completes when all acknowledged. */
+  /**
+   * Tells every other member's node that a peer joined at room {@code version}; completes when all
+   * acknowledged (their views then list the newcomer).
+   */
   public Future<Void> announceJoined(
-      String room, String peerId, String meta, Map<String, RoomMembers.Member> others) {
+      String room,
+      String peerId,
+      String meta,
+      Map<String, RoomMembers.Member> others,
+      long version) {
     List<Future<?>> acks = new ArrayList<>();
     byNode(others)
         .forEach(
@@ -102,36 +109,49 @@ public final class NodeRouter {
                 PeerEvent event = ServerMessages.peerJoined(peerId, meta);
                 ids.forEach(id -> deliverHere(id, event));
               } else {
-                acks.add(request(node, NodeMessages.joined(room, peerId, meta, nodeId, ids)));
+                acks.add(
+                    request(node, NodeMessages.joined(room, peerId, meta, nodeId, version, ids)));
               }
             });
     return Future.join(acks).mapEmpty();
   }
 
-  /** Tells every remaining member (and its node's view) that a peer left. */
-  public void announceLeft(String room, String peerId, Map<String, RoomMembers.Member> remaining) {
-    byNode(remaining)
-        .forEach(
-            (node, ids) -> {
-              if (node.equals(nodeId)) {
-                applyLeft(room, peerId, ids);
-              } else {
-                metrics.crossNodeSent();
-                vertx
-                    .eventBus()
-                    .send(ClusterNames.nodeAddress(node), NodeMessages.left(room, peerId, ids));
-              }
-            });
+  /** Tells every remaining member (and its node's view) that a peer left at {@code version}. */
+  public void announceLeft(
+      String room, String peerId, Map<String, RoomMembers.Member> remaining, long version) {
+    Map<String, List<String>> targets = byNode(remaining);
+    // This node's view learns the removal even when no local peer remains to be told.
+    targets.putIfAbsent(nodeId, new ArrayList<>());
+    targets.forEach(
+        (node, ids) -> {
+          if (node.equals(nodeId)) {
+            applyLeft(room, peerId, version, ids);
+          } else {
+            metrics.crossNodeSent();
+            vertx
+                .eventBus()
+                .send(
+                    ClusterNames.nodeAddress(node), NodeMessages.left(room, peerId, version, ids));
+          }
+        });
   }
 
   /** Tells the other members' nodes that a peer now lives here; completes when acknowledged. */
   public Future<Void> announceMoved(
-      String room, String peerId, String oldNode, Map<String, RoomMembers.Member> others) {
+      String room,
+      String peerId,
+      String meta,
+      String oldNode,
+      Map<String, RoomMembers.Member> others,
+      long version) {
     List<Future<?>> acks = new ArrayList<>();
     byNode(others).keySet().stream()
         .filter(node -> !node.equals(nodeId))
         .forEach(
-            node -> acks.add(request(node, NodeMessages.moved(room, peerId, nodeId, oldNode))));
+            node ->
+                acks.add(
+                    request(
+                        node, NodeMessages.moved(room, peerId, meta, nodeId, oldNode, version))));
     return Future.join(acks).mapEmpty();
   }
 
@@ -176,22 +196,26 @@ public final class NodeRouter {
       case NodeMessages.JOINED -> {
         String room = body.getString("room");
         String peerId = body.getString("peerId");
+        String meta = body.getString("meta");
         RoomView view = local.view(room);
         if (view != null) {
-          view.put(peerId, body.getString("node"));
+          view.apply(peerId, body.getString("node"), meta, true, version(body));
         }
-        PeerEvent event = ServerMessages.peerJoined(peerId, body.getString("meta"));
+        PeerEvent event = ServerMessages.peerJoined(peerId, meta);
         strings(body.getJsonArray("to")).forEach(id -> deliverHere(id, event));
         message.reply(true);
       }
       case NodeMessages.LEFT ->
           applyLeft(
-              body.getString("room"), body.getString("peerId"), strings(body.getJsonArray("to")));
+              body.getString("room"),
+              body.getString("peerId"),
+              version(body),
+              strings(body.getJsonArray("to")));
       case NodeMessages.MOVED -> {
         String peerId = body.getString("peerId");
         RoomView view = local.view(body.getString("room"));
         if (view != null) {
-          view.put(peerId, body.getString("node"));
+          view.apply(peerId, body.getString("node"), body.getString("meta"), true, version(body));
         }
         // Everything this node sent to the old node before now is ahead of this fence.
         routeFence(body.getString("oldNode"), peerId, nodeId);
@@ -206,13 +230,17 @@ public final class NodeRouter {
     }
   }
 
-  private void applyLeft(String room, String peerId, List<String> to) {
+  private void applyLeft(String room, String peerId, long version, List<String> to) {
     RoomView view = local.view(room);
     if (view != null) {
-      view.remove(peerId);
+      view.apply(peerId, "", null, false, version);
     }
     PeerEvent event = ServerMessages.peerLeft(peerId);
     to.forEach(id -> deliverHere(id, event));
+  }
+
+  private static long version(JsonObject body) {
+    return body.getLong(NodeMessages.VERSION, 0L);
   }
 
   /** Delivers to a peer of this node, or forwards it to the node the peer moved to. */

@@ -24,6 +24,7 @@ public final class LocalPeer {
   private final String meta;
   private final Context context;
   private final ReplayRing ring = new ReplayRing();
+  private final ToldMembers told = new ToldMembers();
   private final List<PeerEvent> pending = new ArrayList<>();
 
   /** After a handover: origin nodes whose fence has not come back through the old node yet. */
@@ -86,6 +87,11 @@ public final class LocalPeer {
     return seq;
   }
 
+  /** The members this peer has been told of; see {@link ToldMembers}. */
+  ToldMembers told() {
+    return told;
+  }
+
   /** The hash of the peer's current resume token, revoked when the peer leaves for good. */
   public String tokenHash() {
     return tokenHash;
@@ -138,6 +144,9 @@ public final class LocalPeer {
       case PENDING -> pending.add(message);
       case GONE -> {}
       case ACTIVE -> {
+        if (!told.admit(message)) {
+          return; // it knows this presence already: exactly once, whatever path brought it
+        }
         seq++;
         String text = message.withSeq(seq);
         ring.add(seq, text);

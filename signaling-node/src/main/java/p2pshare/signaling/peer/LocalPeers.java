@@ -1,8 +1,10 @@
 package p2pshare.signaling.peer;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import p2pshare.cluster.RoomMembers;
 import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.protocol.PeerEvent;
 
@@ -30,22 +32,39 @@ public final class LocalPeers {
     peers.put(peer.peerId(), peer);
   }
 
-  /** Adds a registered peer to its room's view, together with the members it learned of. */
-  public void addToView(LocalPeer peer, Map<String, String> others, String nodeId) {
+  /**
+   * Lists a registered peer among its room's local peers, before its join runs in Hazelcast: from
+   * then on room events aimed at it find both the peer (which buffers them) and the view.
+   */
+  public void addLocal(LocalPeer peer) {
     rooms.compute(
         peer.room(),
         (room, view) -> {
           RoomView v = view == null ? new RoomView() : view;
-          others.forEach(v::put);
-          v.put(peer.peerId(), nodeId);
           v.localPeers().add(peer.peerId());
           return v;
         });
   }
 
   /**
+   * Applies what a join of {@code peer} saw: the members before it and the peer itself, as of room
+   * {@code version} (older view entries give way, newer ones stay).
+   */
+  public void joined(
+      LocalPeer peer, Map<String, RoomMembers.Member> others, long version, String nodeId) {
+    RoomView view = rooms.get(peer.room());
+    if (view == null) {
+      return;
+    }
+    Map<String, RoomMembers.Member> record = new HashMap<>(others);
+    record.put(peer.peerId(), new RoomMembers.Member(nodeId, peer.meta(), version));
+    view.applySnapshot(record, version, node -> true);
+  }
+
+  /**
    * Forgets a peer that is no longer this node's. {@code stillMemberOn} is its new node when it
-   * moved (it stays in the view), or null when it left the room.
+   * moved (what is still sent here is forwarded there), or null when it left the room (the view
+   * learns the removal, with its version, from the leave).
    */
   public void unregister(LocalPeer peer, String stillMemberOn) {
     peers.remove(peer.peerId(), peer);
@@ -56,11 +75,6 @@ public final class LocalPeers {
         peer.room(),
         (room, view) -> {
           view.localPeers().remove(peer.peerId());
-          if (stillMemberOn == null) {
-            view.remove(peer.peerId());
-          } else {
-            view.put(peer.peerId(), stillMemberOn);
-          }
           return view.localPeers().isEmpty() ? null : view;
         });
   }

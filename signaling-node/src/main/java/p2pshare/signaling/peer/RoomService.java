@@ -76,49 +76,92 @@ public final class RoomService {
     String tokenHash = Ids.sha256Hex(token);
     LocalPeer peer = new LocalPeer(peerId, join.room(), meta, context, LocalPeer.State.PENDING);
     peer.tokenHash(tokenHash);
+    // Reachable before the room index lists it: a peer-joined aimed at it by a later joiner (whose
+    // entry processor may return before ours) is buffered, not dropped, and its room view exists.
+    local.register(peer);
+    local.addLocal(peer);
     // The peer record and the token go out together with the room's entry processor (one round
     // trip, not three); the welcome waits for all of them, so a resume right after it finds both.
-    // The peer becomes reachable here the moment the room index lists it, as before, so a
-    // concurrent joiner's peer-joined cannot miss it.
     Future<Void> recordAndToken =
         Future.all(
                 membership.putPeer(
                     peerId, new PeerRecord(join.room(), nodeId(), meta, tokenHash, 1, 0)),
                 membership.putToken(tokenHash, peerId))
             .mapEmpty();
-    return membership
-        .join(join.room(), peerId, new RoomMembers.Member(nodeId(), meta), env.maxPeersPerRoom())
-        .compose(
-            result -> {
-              if (result.full()) {
-                return recordAndToken
-                    .eventually(
-                        () ->
-                            Future.join(
-                                membership.removePeer(peerId), membership.revokeToken(tokenHash)))
-                    .transform(
-                        x ->
-                            Future.failedFuture(
-                                new ProtocolException(ErrorCode.ROOM_FULL, "the room is full")));
-              }
-              local.register(peer);
-              local.addToView(peer, nodesOf(result.others()), nodeId());
-              return recordAndToken
-                  .compose(v -> router.announceJoined(join.room(), peerId, meta, result.others()))
-                  .map(
-                      v -> {
-                        peer.attach(connection);
-                        beforeWelcome.accept(peer);
-                        connection.send(welcome(peer, result.others(), token, true).encode());
-                        peer.activateFresh(0);
-                        LOG.info(
-                            "joined node={} room={} peer={}",
-                            nodeId(),
-                            Ids.logHash(join.room()),
-                            peerId);
-                        return peer;
-                      });
-            });
+    Future<LocalPeer> joined =
+        membership
+            .join(
+                join.room(), peerId, new RoomMembers.Member(nodeId(), meta), env.maxPeersPerRoom())
+            .compose(
+                result -> {
+                  if (result.full()) {
+                    return recordAndToken
+                        .eventually(() -> abandon(peer, false))
+                        .transform(
+                            x ->
+                                Future.failedFuture(
+                                    new ProtocolException(
+                                        ErrorCode.ROOM_FULL, "the room is full")));
+                  }
+                  local.joined(peer, result.others(), result.version(), nodeId());
+                  return recordAndToken
+                      .compose(
+                          v ->
+                              router.announceJoined(
+                                  join.room(), peerId, meta, result.others(), result.version()))
+                      .map(
+                          v -> {
+                            // A fresh join restores no session: recovered is false (PROTOCOL.md).
+                            welcomeAndActivate(
+                                peer,
+                                connection,
+                                welcome(peer, result.others(), token, false),
+                                () -> peer.activateFresh(0));
+                            beforeWelcome.accept(peer);
+                            LOG.info(
+                                "joined node={} room={} peer={}",
+                                nodeId(),
+                                Ids.logHash(join.room()),
+                                peerId);
+                            return peer;
+                          });
+                });
+    return joined.onFailure(
+        e -> {
+          if (peer.state() == LocalPeer.State.PENDING) {
+            abandon(peer, true);
+          }
+        });
+  }
+
+  /**
+   * Writes the welcome (its peers are what the peer now knows), activates the peer — which delivers
+   * what was buffered meanwhile — and tells it of any member its view learned of that the welcome
+   * and the buffer did not carry.
+   */
+  private void welcomeAndActivate(
+      LocalPeer peer, PeerConnection connection, JsonObject welcome, Runnable activate) {
+    List<String> listed = new ArrayList<>();
+    welcome.getJsonArray("peers").forEach(p -> listed.add(((JsonObject) p).getString("id")));
+    peer.attach(connection);
+    peer.told().reset(listed);
+    connection.send(welcome.encode());
+    activate.run();
+    MemberRepair.reconcile(peer, local.view(peer.room()));
+  }
+
+  /**
+   * A join that did not complete: the peer is no longer this node's, nor (if listed) the room's.
+   */
+  private Future<Void> abandon(LocalPeer peer, boolean wasListed) {
+    peer.end((short) 1011, "join failed");
+    local.unregister(peer, null);
+    Future<Void> out =
+        Future.join(
+                membership.removePeerIfOwner(peer.peerId(), nodeId()),
+                membership.revokeToken(peer.tokenHash()))
+            .mapEmpty();
+    return wasListed ? leaveRoom(peer).compose(v -> out) : out;
   }
 
   /** A resume with a token: here, from another live node, or as an orphan of a dead node. */
@@ -183,16 +226,23 @@ public final class RoomService {
             members -> {
               RoomMembers.Members others = new RoomMembers.Members(members);
               others.remove(peerId);
+              RoomView view = local.view(join.room());
+              if (view != null) {
+                // The view is then at least as new as the list the welcome carries.
+                view.applySnapshot(members, members.version(), node -> true);
+              }
               return onPeerContext(
                   peer,
                   () -> {
                     peer.tokenHash(tokenHash);
                     long from = peer.replayFrom(join.lastSeq());
                     boolean recovered = peer.ring().holdsAllAfter(from);
-                    peer.attach(connection);
+                    welcomeAndActivate(
+                        peer,
+                        connection,
+                        welcome(peer, others, token, recovered),
+                        () -> peer.ring().after(from).forEach(connection::send));
                     beforeWelcome.accept(peer);
-                    connection.send(welcome(peer, others, token, recovered).encode());
-                    peer.ring().after(from).forEach(connection::send);
                     metrics.resume(recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
                     return peer;
                   });
@@ -242,82 +292,116 @@ public final class RoomService {
     LocalPeer peer =
         new LocalPeer(peerId, join.room(), record.meta(), context, LocalPeer.State.PENDING);
     local.register(peer);
+    local.addLocal(peer);
     String token = Ids.randomId();
     String tokenHash = Ids.sha256Hex(token);
     peer.tokenHash(tokenHash);
-    return membership
-        .putPeer(peerId, record.movedTo(nodeId(), tokenHash))
-        .compose(
-            v ->
-                membership.join(
-                    join.room(),
-                    peerId,
-                    new RoomMembers.Member(nodeId(), record.meta()),
-                    env.maxPeersPerRoom()))
-        .compose(
-            result -> {
-              if (result.full()) {
-                local.unregister(peer, null);
-                return membership
-                    .removePeer(peerId)
-                    .transform(
-                        x ->
-                            Future.failedFuture(
-                                new ProtocolException(ErrorCode.ROOM_FULL, "the room is full")));
-              }
-              if (handed != null) {
-                Map<String, String> nodes = nodesOf(result.others());
-                peer.context().runOnContext(v -> peer.awaitFences(nodes.values()));
-              }
-              local.addToView(peer, nodesOf(result.others()), nodeId());
-              Future<Void> told;
-              // Its node died (no handover answer, or already dropped from the room index): the
-              // others got peer-left from their death watchers, so they must see it join again —
-              // also when the janitor has not cleaned the room index yet.
-              if (handed == null || !result.wasMember()) {
-                told = router.announceJoined(join.room(), peerId, record.meta(), result.others());
-              } else {
-                told = router.announceMoved(join.room(), peerId, record.nodeId(), result.others());
-              }
-              if (handed != null) {
-                router.sendFence(record.nodeId(), peerId);
-                vertx.setTimer(
-                    FENCE_TIMEOUT_MS, t -> peer.context().runOnContext(v -> peer.releaseFences()));
-              }
-              return membership
-                  .putToken(tokenHash, peerId)
-                  .compose(v -> told)
-                  .map(
-                      v -> {
-                        peer.attach(connection);
-                        beforeWelcome.accept(peer);
-                        boolean recovered = handed != null && handed.getBoolean("recovered", false);
-                        connection.send(welcome(peer, result.others(), token, recovered).encode());
-                        if (handed != null) {
-                          JsonArray ring = handed.getJsonArray("ring");
-                          long from = handed.getLong("from");
-                          for (int i = 0; i < ring.size(); i++) {
-                            String text = ring.getString(i);
-                            if (new JsonObject(text).getLong("seq") > from) {
-                              connection.send(text);
-                            }
-                          }
-                          peer.activate(handed.getLong("seq"), ring);
-                        } else {
-                          peer.activateFresh(join.lastSeq() == null ? 0 : join.lastSeq());
-                        }
-                        metrics.resume(
-                            recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
-                        LOG.info(
-                            "resumed node={} room={} peer={} from={} recovered={}",
-                            nodeId(),
-                            Ids.logHash(join.room()),
-                            peerId,
-                            record.nodeId(),
-                            recovered);
-                        return peer;
-                      });
-            });
+    Future<LocalPeer> takenOver =
+        membership
+            .putPeer(peerId, record.movedTo(nodeId(), tokenHash))
+            .compose(
+                v ->
+                    membership.join(
+                        join.room(),
+                        peerId,
+                        new RoomMembers.Member(nodeId(), record.meta()),
+                        env.maxPeersPerRoom()))
+            .compose(
+                result -> {
+                  if (result.full()) {
+                    return abandon(peer, false)
+                        .transform(
+                            x ->
+                                Future.failedFuture(
+                                    new ProtocolException(
+                                        ErrorCode.ROOM_FULL, "the room is full")));
+                  }
+                  return announceTakeOver(peer, record, join, handed, result)
+                      .compose(v -> membership.putToken(tokenHash, peerId))
+                      .map(
+                          v -> {
+                            boolean recovered =
+                                handed != null && handed.getBoolean("recovered", false);
+                            welcomeAndActivate(
+                                peer,
+                                connection,
+                                welcome(peer, result.others(), token, recovered),
+                                () -> activateTakenOver(peer, connection, join, handed));
+                            beforeWelcome.accept(peer);
+                            metrics.resume(
+                                recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
+                            LOG.info(
+                                "resumed node={} room={} peer={} from={} recovered={}",
+                                nodeId(),
+                                Ids.logHash(join.room()),
+                                peerId,
+                                record.nodeId(),
+                                recovered);
+                            return peer;
+                          });
+                });
+    return takenOver.onFailure(
+        e -> {
+          if (peer.state() == LocalPeer.State.PENDING) {
+            abandon(peer, true);
+          }
+        });
+  }
+
+  /** Updates this node's view and tells the room's other nodes that the peer lives here now. */
+  private Future<Void> announceTakeOver(
+      LocalPeer peer,
+      PeerRecord record,
+      ClientMessage.Join join,
+      JsonObject handed,
+      RoomMembers.JoinResult result) {
+    String peerId = peer.peerId();
+    if (handed != null) {
+      Map<String, String> nodes = nodesOf(result.others());
+      peer.context().runOnContext(v -> peer.awaitFences(nodes.values()));
+    }
+    local.joined(peer, result.others(), result.version(), nodeId());
+    Future<Void> told;
+    // Its node died (no handover answer, or already dropped from the room index): the others got
+    // peer-left from their death watchers, so they must see it join again — also when the janitor
+    // has not cleaned the room index yet.
+    if (handed == null || !result.wasMember()) {
+      told =
+          router.announceJoined(
+              join.room(), peerId, record.meta(), result.others(), result.version());
+    } else {
+      told =
+          router.announceMoved(
+              join.room(),
+              peerId,
+              record.meta(),
+              record.nodeId(),
+              result.others(),
+              result.version());
+    }
+    if (handed != null) {
+      router.sendFence(record.nodeId(), peerId);
+      vertx.setTimer(FENCE_TIMEOUT_MS, t -> peer.context().runOnContext(v -> peer.releaseFences()));
+    }
+    return told;
+  }
+
+  /** Replays what the old node held after the client's lastSeq and continues its counter. */
+  private static void activateTakenOver(
+      LocalPeer peer, PeerConnection connection, ClientMessage.Join join, JsonObject handed) {
+    if (handed == null) {
+      peer.activateFresh(join.lastSeq() == null ? 0 : join.lastSeq());
+      return;
+    }
+    JsonArray ring = handed.getJsonArray("ring");
+    long from = handed.getLong("from");
+    for (int i = 0; i < ring.size(); i++) {
+      String text = ring.getString(i);
+      if (new JsonObject(text).getLong("seq") > from) {
+        connection.send(text);
+      }
+    }
+    peer.activate(handed.getLong("seq"), ring);
   }
 
   /**
@@ -406,21 +490,37 @@ public final class RoomService {
     }
     peer.end((short) 1000, "left");
     local.unregister(peer, null);
-    return membership
-        .leave(peer.room(), peer.peerId())
+    return leaveRoom(peer)
         .compose(
-            remaining -> {
-              if (remaining != null) {
-                router.announceLeft(peer.room(), peer.peerId(), remaining);
-              }
-              return Future.join(
-                  membership.removePeer(peer.peerId()), membership.revokeToken(peer.tokenHash()));
-            })
+            owned ->
+                Future.join(
+                    // Only the owner removes the record: a peer that moved on keeps its own.
+                    owned
+                        ? membership.removePeerIfOwner(peer.peerId(), nodeId())
+                        : Future.succeededFuture(),
+                    membership.revokeToken(peer.tokenHash())))
         .onFailure(
             e ->
                 LOG.warn(
                     "leave failed node={} peer={} error={}", nodeId(), peer.peerId(), e.toString()))
         .mapEmpty();
+  }
+
+  /**
+   * Takes the peer out of its room if this node still owns it there, and tells the others; the
+   * result says whether it did.
+   */
+  private Future<Boolean> leaveRoom(LocalPeer peer) {
+    return membership
+        .leave(peer.room(), peer.peerId(), nodeId())
+        .map(
+            result -> {
+              if (result == null) {
+                return false;
+              }
+              router.announceLeft(peer.room(), peer.peerId(), result.remaining(), result.version());
+              return true;
+            });
   }
 
   private JsonObject welcome(
