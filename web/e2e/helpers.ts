@@ -9,8 +9,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { newContext, relaunch } from './browser.js';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { relaunch } from './browser.js';
+import type { Fixture } from './fixture.js';
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -32,12 +33,22 @@ export function writeText(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** Pages whose state is dumped when a poll times out (set by the suite). */
-export const watched: Page[] = [];
+/** The pages to dump when a poll times out. */
+export type Watched = () => Page[];
 
-async function diagnose(): Promise<string> {
+/** Every page open in the browser `page` belongs to. */
+export function browserPages(page: Page): Watched {
+  return () =>
+    page
+      .context()
+      .browser()
+      ?.contexts()
+      .flatMap((c) => c.pages()) ?? [page];
+}
+
+async function diagnose(watched: Watched): Promise<string> {
   const out: string[] = [];
-  for (const p of watched) {
+  for (const p of watched()) {
     try {
       const d = await p.evaluate(() =>
         (window as unknown as { __p2p?: { session: { debug(): unknown } } }).__p2p?.session.debug(),
@@ -57,13 +68,14 @@ export async function poll<T>(
   ok: (v: T) => boolean,
   ms: number,
   what: string,
+  watched: Watched = () => [],
 ): Promise<T> {
   const t0 = Date.now();
   let v = await fn();
   while (!ok(v)) {
     if (Date.now() - t0 > ms)
       throw new Error(
-        `timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}\n${await diagnose()}`,
+        `timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}\n${await diagnose(watched)}`,
       );
     await new Promise((r) => setTimeout(r, 100));
     v = await fn();
@@ -88,6 +100,7 @@ export async function offer(
     (v) => v.includes('/r/') && v.includes('#'),
     120_000,
     'share link',
+    browserPages(page),
   );
   return link.inputValue();
 }
@@ -136,6 +149,7 @@ export async function waitAllDone(page: Page, count: number, ms = 300_000): Prom
     (r) => r.length === count && r.every((x) => x.state === 'done'),
     ms,
     'all files done',
+    browserPages(page),
   );
 }
 
@@ -145,6 +159,7 @@ export async function bodyNode(page: Page): Promise<string> {
     (v) => v !== '',
     60_000,
     'body data-node',
+    browserPages(page),
   );
 }
 
@@ -250,19 +265,19 @@ export async function waitChannels(pages: Page[], ms = LINK_DEADLINE_MS): Promis
 }
 
 /**
- * Sets up pages that must connect (`open` creates them in the browser it is given, in new
- * contexts) and waits for their data channels. On failure the contexts are closed, Chromium is
- * relaunched (the flake sticks to the instance) and `open` runs again, up to PAIR_ATTEMPTS;
- * each retry prints a `# RETRY` line. `linkedPages(t)` names the pages that must have a channel.
+ * Sets up pages that must connect (`open` creates them through the fixture, in new contexts) and
+ * waits for their data channels. On failure the contexts are closed, Chromium is relaunched (the
+ * flake sticks to the instance) and `open` runs again, up to PAIR_ATTEMPTS; each retry prints a
+ * `# RETRY` line. `linkedPages(t)` names the pages that must have a channel.
  */
 export async function withLinkedPages<T>(
-  browser: Browser,
-  open: (browser: Browser) => Promise<T>,
+  e2e: Fixture,
+  open: () => Promise<T>,
   linkedPages: (t: T) => Page[],
   ms = LINK_DEADLINE_MS,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const t = await open(browser);
+    const t = await open();
     const pages = linkedPages(t);
     try {
       await waitChannels(pages, ms);
@@ -275,7 +290,7 @@ export async function withLinkedPages<T>(
           .context()
           .close()
           .catch(() => {});
-      await relaunch(browser, e.stuck ? 'no local ICE candidate' : 'no data channel');
+      await relaunch(e2e.browser, e.stuck ? 'no local ICE candidate' : 'no data channel');
     }
   }
 }
@@ -291,7 +306,7 @@ export interface PairOptions {
   otherNode?: boolean;
   /** options for both pages' contexts (viewport, isMobile, ...) */
   context?: BrowserContextOptions;
-  /** runs on each new page before it navigates (init scripts, listeners, watched.push) */
+  /** runs on each new page before it navigates (init scripts, listeners) */
   setup?: (page: Page, role: 'sender' | 'receiver') => unknown;
 }
 
@@ -304,22 +319,20 @@ export interface Pair {
 
 /** One attempt: sender offers `files`, a receiver opens the link (on the other node). */
 export async function openPair(
-  browser: Browser,
-  base: string,
+  e2e: Fixture,
   files: string[] | string,
   opts: PairOptions = {},
 ): Promise<Pair> {
   const page = async (role: 'sender' | 'receiver') => {
-    const p = await (await newContext(browser, base, opts.context)).newPage();
-    p.on('pageerror', (e) => console.log(`[pageerror ${role}]`, e.message));
+    const p = await e2e.page({ context: opts.context, label: role });
     await opts.setup?.(p, role);
     return p;
   };
   const sender = await page('sender');
-  const link = await offer(sender, base, files, opts.input, opts.senderQuery ?? '');
+  const link = await offer(sender, e2e.base, files, opts.input, opts.senderQuery ?? '');
   const q: string[] = [];
   if (opts.otherNode !== false) {
-    const other = await otherNodeUrl(base, await bodyNode(sender));
+    const other = await otherNodeUrl(e2e.base, await bodyNode(sender));
     q.push(`node=${encodeURIComponent(other.url)}`);
   }
   if (opts.recvQuery) q.push(opts.recvQuery);
@@ -330,14 +343,13 @@ export async function openPair(
 
 /** openPair with its data channel up, retried in a relaunched browser (withLinkedPages). */
 export async function linkedPair(
-  browser: Browser,
-  base: string,
+  e2e: Fixture,
   files: string[] | string,
   opts: PairOptions = {},
 ): Promise<Pair> {
   return withLinkedPages(
-    browser,
-    (b) => openPair(b, base, files, opts),
+    e2e,
+    () => openPair(e2e, files, opts),
     (p) => [p.sender, p.receiver],
   );
 }

@@ -8,23 +8,20 @@
  * (CDP Page.setWebLifecycleState) catches up when it comes back and finishes the transfer.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { captureFrames, launch } from './browser.js';
-import { type Cluster, OUT_DIR, startCluster, WEB_DIR } from './cluster.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { captureFrames } from './browser.js';
+import { OUT_DIR, WEB_DIR } from './cluster.js';
+import { type Fixture, useFixture } from './fixture.js';
 import {
   linkedPair,
-  type Pair,
-  poll,
   rows,
   saveAndHash,
   sha256File,
   stats,
   waitAllDone,
-  watched,
   writeRandomFile,
 } from './helpers.js';
 
@@ -43,10 +40,8 @@ const MIN_TAP_PX = 24;
 const FROZEN_MS = 3000;
 const SCREENSHOT = resolve(WEB_DIR, '..', 'docs', 'screenshot-mobile.png');
 
-let cluster: Cluster;
-let browser: Browser;
-let dir: string;
-let pair: Pair;
+/** the suite's fixture (set inside the describe) */
+let e2e: Fixture;
 
 /** Test-only page overrides: a controllable document.hidden and a recording Notification. */
 function phoneHooks(): void {
@@ -153,33 +148,20 @@ describe(
   'mobile: 360×640 phone layout, wake lock, notification, resume',
   { timeout: 600_000 },
   () => {
-    before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'p2p-mobile-'));
-      mkdirSync(OUT_DIR, { recursive: true });
-      writeRandomFile(join(dir, 'holiday-video-from-the-beach.mp4'), 24 * MiB);
-      writeRandomFile(join(dir, 'notes.txt'), 3000);
-      cluster = await startCluster();
-      browser = await launch();
-    });
-
-    after(async () => {
-      watched.length = 0;
-      for (const p of [pair?.sender, pair?.receiver])
-        await p
-          ?.context()
-          .close()
-          .catch(() => {});
-      await browser?.close().catch(() => {});
-      await cluster?.stop();
-      rmSync(dir, { recursive: true, force: true });
+    e2e = useFixture({
+      name: 'mobile',
+      prepare: (dir) => {
+        mkdirSync(OUT_DIR, { recursive: true });
+        writeRandomFile(join(dir, 'holiday-video-from-the-beach.mp4'), 24 * MiB);
+        writeRandomFile(join(dir, 'notes.txt'), 3000);
+      },
     });
 
     test('phone-sized sender and receiver: fits, taps, wake lock, background notification, resume', async () => {
       const frames: string[] = [];
-      pair = await linkedPair(
-        browser,
-        cluster.base,
-        [join(dir, 'holiday-video-from-the-beach.mp4'), join(dir, 'notes.txt')],
+      const pair = await linkedPair(
+        e2e,
+        [join(e2e.dir, 'holiday-video-from-the-beach.mp4'), join(e2e.dir, 'notes.txt')],
         {
           context: PHONE,
           recvQuery: `rate=${3 * MiB}`, // a transfer long enough to look at it mid-way
@@ -187,7 +169,7 @@ describe(
             await page
               .context()
               .grantPermissions(['camera', 'microphone', 'notifications', 'screen-wake-lock'], {
-                origin: cluster.base,
+                origin: e2e.base,
               });
             await page.addInitScript(phoneHooks);
             if (role === 'receiver') captureFrames(page, frames);
@@ -195,7 +177,6 @@ describe(
         },
       );
       const { sender, receiver } = pair;
-      watched.push(sender, receiver);
 
       // sender with its link: fits, link + copy button usable
       await assertFits(sender, 'sender');
@@ -207,13 +188,13 @@ describe(
       await assertFits(receiver, 'receiver before accepting');
       await assertTappable(receiver, 'accept');
       await receiver.getByTestId('accept').tap();
-      await poll(
+      await e2e.poll(
         () => stats(receiver),
         (s) => s.bytesReceived > 0,
         60_000,
         'first bytes',
       );
-      await poll(
+      await e2e.poll(
         () => device(receiver),
         (d) => d.wakeLock === 'held',
         10_000,
@@ -235,14 +216,14 @@ describe(
         await shot(receiver, 'mobile-receiver-mid.png'),
       ];
       await big.getByTestId('pause').tap();
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.some((x) => x.state === 'paused'),
         20_000,
         'paused by tap',
       );
       await big.getByTestId('resume').tap();
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.every((x) => x.state !== 'paused'),
         20_000,
@@ -258,14 +239,14 @@ describe(
       await cdp.send('Page.setWebLifecycleState', { state: 'active' });
       const pingsBefore = frames.filter((f) => f.includes('"ping"')).length;
       await setHidden(receiver, false); // back: the page re-checks signaling socket and links
-      await poll(wakeups(receiver), (n) => n === 1, 10_000, 'signaling wake() on return');
-      await poll(
+      await e2e.poll(wakeups(receiver), (n) => n === 1, 10_000, 'signaling wake() on return');
+      await e2e.poll(
         async () => frames.filter((f) => f.includes('"ping"')).length,
         (n) => n > pingsBefore,
         10_000,
         'the wake probe (ping) sent',
       );
-      await poll(
+      await e2e.poll(
         async () => (await stats(receiver)).bytesReceived,
         (b) => b > frozenAt,
         60_000,
@@ -275,7 +256,7 @@ describe(
       // finish in the background → one notification; wake lock released when idle
       await setHidden(receiver, true);
       await waitAllDone(receiver, 2, 240_000);
-      const notes = await poll(
+      const notes = await e2e.poll(
         () =>
           receiver.evaluate(
             () => (window as unknown as { __notifications: { title: string }[] }).__notifications,
@@ -303,16 +284,16 @@ describe(
         '[data-testid="file-row"][data-path="notes.txt"] [data-testid="save"]',
       );
       const { sha } = await saveAndHash(receiver, 'holiday-video-from-the-beach.mp4');
-      assert.equal(sha, await sha256File(join(dir, 'holiday-video-from-the-beach.mp4')));
+      assert.equal(sha, await sha256File(join(e2e.dir, 'holiday-video-from-the-beach.mp4')));
       const endShots = [
         await shot(sender, 'mobile-sender-after.png'),
         await shot(receiver, 'mobile-receiver-after.png'),
       ];
 
       // docs/screenshot-mobile.png: the two phones side by side, mid-transfer and done
-      const strip = await (
-        await browser.newContext({ viewport: { width: 4 * WIDTH + 5 * 16, height: HEIGHT + 32 } })
-      ).newPage();
+      const strip = await e2e.page({
+        context: { viewport: { width: 4 * WIDTH + 5 * 16, height: HEIGHT + 32 } },
+      });
       const img = (b: Buffer) =>
         `<img src="data:image/png;base64,${b.toString('base64')}" width="${WIDTH}" height="${HEIGHT}">`;
       await strip.setContent(

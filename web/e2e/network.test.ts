@@ -11,24 +11,21 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newContext } from './browser.js';
-import { type Cluster, freePort, OUT_DIR, startCluster } from './cluster.js';
+import { after, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { freePort, OUT_DIR } from './cluster.js';
+import { type Fixture, useFixture } from './fixture.js';
 import {
   healthLines,
   linkedPair,
-  type Pair,
   type PairOptions,
   poll,
   saveAndHash,
   selectedCandidateTypes,
   sha256File,
   waitAllDone,
-  watched,
   writeRandomFile,
 } from './helpers.js';
 
@@ -38,16 +35,14 @@ const TURNSERVER = process.env.TURNSERVER ?? '/usr/bin/turnserver';
 const SECRET = randomBytes(18).toString('base64url');
 const REALM = 'p2p.e2e';
 
-let cluster: Cluster;
-let browser: Browser;
 let turn: ChildProcess;
 let turnPort: number;
-let dir: string;
 let fileHash: string;
-const pairs: Pair[] = [];
+/** the suite's fixture (set inside the describe: a skipped suite starts nothing) */
+let e2e: Fixture;
 
 /** coturn on loopback only, relaying to loopback peers, credentials from the shared secret. */
-async function startTurn(): Promise<void> {
+async function startTurn(dir: string): Promise<void> {
   turnPort = await freePort();
   const minPort = 40_000 + Math.floor(Math.random() * 200) * 100;
   turn = spawn(
@@ -67,6 +62,7 @@ async function startTurn(): Promise<void> {
       '--no-tls',
       '--no-dtls',
       '--log-file=stdout',
+      '-v', // allocations, refusals and their reasons in e2e/.out/coturn-*.log
       `--pidfile=${join(dir, 'turnserver.pid')}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -104,22 +100,6 @@ function credential(expiresAtS: number): { username: string; credential: string 
   };
 }
 
-function track(p: Pair): Pair {
-  pairs.push(p);
-  watched.push(p.sender, p.receiver);
-  return p;
-}
-
-async function closePairs(): Promise<void> {
-  watched.length = 0;
-  for (const p of pairs.splice(0))
-    for (const pg of [p.sender, p.receiver])
-      await pg
-        .context()
-        .close()
-        .catch(() => {});
-}
-
 const relayOnly: PairOptions['setup'] = (page) =>
   page.addInitScript(() => {
     (window as unknown as { __P2P_FORCE_RELAY: boolean }).__P2P_FORCE_RELAY = true;
@@ -150,7 +130,7 @@ async function receive(receiver: Page): Promise<{ mbps: number; sha: string }> {
 
 /** Waits for the page's health line(s) to show `path` (the UI reads the getStats monitor). */
 async function uiPath(page: Page, path: string): Promise<void> {
-  await poll(
+  await e2e.poll(
     () => healthLines(page),
     (l) => l.length > 0 && l.every((x) => x.path === path),
     30_000,
@@ -171,7 +151,7 @@ function expectedPath(t: { local: string; remote: string }): string {
  */
 async function shownPath(page: Page): Promise<string> {
   // both are re-read: early on the pair (or its remote's type, prflx → host) may still change
-  const seen = await poll(
+  const seen = await e2e.poll(
     async () => ({ types: await selectedCandidateTypes(page), lines: await healthLines(page) }),
     ({ types, lines }) =>
       types.length > 0 &&
@@ -215,33 +195,28 @@ async function candidateDump(page: Page): Promise<unknown> {
 const skip = existsSync(TURNSERVER) ? false : `no ${TURNSERVER} (apt-get install coturn)`;
 
 describe('network: TURN relay, fallback, credentials', { timeout: 900_000, skip }, () => {
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'p2p-net-'));
-    writeRandomFile(join(dir, 'data.bin'), SIZE);
-    fileHash = await sha256File(join(dir, 'data.bin'));
-    await startTurn();
-    cluster = await startCluster({
+  e2e = useFixture({
+    name: 'net',
+    prepare: async (dir) => {
+      writeRandomFile(join(dir, 'data.bin'), SIZE);
+      fileHash = await sha256File(join(dir, 'data.bin'));
+      await startTurn(dir);
+    },
+    cluster: () => ({
       env: {
         TURN_URLS: `turn:127.0.0.1:${turnPort}?transport=udp,turn:127.0.0.1:${turnPort}?transport=tcp`,
         TURN_SECRET: SECRET,
         TURN_TTL_S: '600',
       },
-    });
-    browser = await launch();
+    }),
   });
 
-  after(async () => {
-    await closePairs();
-    await browser?.close().catch(() => {});
-    await cluster?.stop();
+  after(() => {
     turn?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('direct vs relay-only transfer of the same file: relay pair on both sides, SHA-256, MB/s', async () => {
-    const direct = track(
-      await linkedPair(browser, cluster.base, [join(dir, 'data.bin')], { setup: directFirst }),
-    );
+    const direct = await linkedPair(e2e, [join(e2e.dir, 'data.bin')], { setup: directFirst });
     // the nodes handed out TURN servers with credentials (values not logged)
     const servers = await direct.receiver.evaluate(() =>
       (
@@ -265,11 +240,9 @@ describe('network: TURN relay, fallback, credentials', { timeout: 900_000, skip 
     );
     for (const page of [direct.receiver, direct.sender])
       assert.notEqual(await shownPath(page), 'relay');
-    await closePairs();
+    await e2e.closeAll();
 
-    const relay = track(
-      await linkedPair(browser, cluster.base, [join(dir, 'data.bin')], { setup: relayOnly }),
-    );
+    const relay = await linkedPair(e2e, [join(e2e.dir, 'data.bin')], { setup: relayOnly });
     const r = await receive(relay.receiver);
     assert.equal(r.sha, fileHash, 'relay: SHA-256 of the received file');
     for (const [who, page] of [
@@ -285,14 +258,14 @@ describe('network: TURN relay, fallback, credentials', { timeout: 900_000, skip 
     }
     console.log(`# network direct ${d.mbps.toFixed(1)} MB/s (${SIZE / MiB} MiB, host candidates)`);
     console.log(`# network relay ${r.mbps.toFixed(1)} MB/s (${SIZE / MiB} MiB, through coturn)`);
-    await closePairs();
+    await e2e.closeAll();
   });
 
   test('an expired TURN credential is refused (no relay candidate); a fresh one gathers one', async () => {
-    const ctx = await newContext(browser, cluster.base);
+    const ctx = await e2e.context();
     try {
       const page = await ctx.newPage();
-      await page.goto(cluster.base + '/');
+      await page.goto(e2e.base + '/');
       const now = Math.floor(Date.now() / 1000);
       const gather = (c: { username: string; credential: string }) =>
         page.evaluate(
@@ -342,21 +315,19 @@ describe('network: TURN relay, fallback, credentials', { timeout: 900_000, skip 
   });
 
   test('relay fallback: a direct link forced degraded switches to relay and completes', async () => {
-    const p = track(
-      await linkedPair(browser, cluster.base, [join(dir, 'data.bin')], {
-        recvQuery: `rate=${4 * MiB}`, // long enough to switch mid-transfer
-        // the receiver starts without TURN (so on host/host); the sender keeps its relay
-        // candidates: a relay reaches a relay here, but not a loopback host (see directFirst)
-        setup: (page, role) => (role === 'receiver' ? directFirst(page, role) : undefined),
-      }),
-    );
+    const p = await linkedPair(e2e, [join(e2e.dir, 'data.bin')], {
+      recvQuery: `rate=${4 * MiB}`, // long enough to switch mid-transfer
+      // the receiver starts without TURN (so on host/host); the sender keeps its relay
+      // candidates: a relay reaches a relay here, but not a loopback host (see directFirst)
+      setup: (page, role) => (role === 'receiver' ? directFirst(page, role) : undefined),
+    });
     assert.notEqual(
       await shownPath(p.receiver),
       'relay',
       `starts on a direct path: ${JSON.stringify(await linksOf(p.receiver))}`,
     );
     await p.receiver.getByTestId('accept').click({ timeout: 60_000 });
-    await poll(
+    await e2e.poll(
       () =>
         p.receiver.evaluate(
           () =>
@@ -377,18 +348,20 @@ describe('network: TURN relay, fallback, credentials', { timeout: 900_000, skip 
       }, on);
     await setDegraded(true);
     const t0 = Date.now();
-    const types = await poll(
-      () => selectedCandidateTypes(p.receiver),
-      (t) => t.length > 0 && t.every((x) => x.local === 'relay'),
-      60_000,
-      'receiver switched to a relay candidate',
-    ).catch(async (e: Error) => {
-      const dump = {
-        receiver: [await linksOf(p.receiver), await candidateDump(p.receiver)],
-        sender: [await linksOf(p.sender), await candidateDump(p.sender)],
-      };
-      throw new Error(`${e.message}\n${JSON.stringify(dump, null, 1)}`);
-    });
+    const types = await e2e
+      .poll(
+        () => selectedCandidateTypes(p.receiver),
+        (t) => t.length > 0 && t.every((x) => x.local === 'relay'),
+        60_000,
+        'receiver switched to a relay candidate',
+      )
+      .catch(async (e: Error) => {
+        const dump = {
+          receiver: [await linksOf(p.receiver), await candidateDump(p.receiver)],
+          sender: [await linksOf(p.sender), await candidateDump(p.sender)],
+        };
+        throw new Error(`${e.message}\n${JSON.stringify(dump, null, 1)}`);
+      });
     await setDegraded(false);
     console.log(
       `# network fallback: relay after ${((Date.now() - t0) / 1000).toFixed(1)} s degraded, pair ${JSON.stringify(types)}`,
@@ -397,6 +370,6 @@ describe('network: TURN relay, fallback, credentials', { timeout: 900_000, skip 
     const { sha } = await saveAndHash(p.receiver, 'data.bin');
     assert.equal(sha, fileHash, 'SHA-256 after the switch to relay');
     await uiPath(p.receiver, 'relay');
-    await closePairs();
+    await e2e.closeAll();
   });
 });

@@ -4,47 +4,22 @@
  * resumes a pinned partial transfer, deletes its OPFS data) and opt-in analytics.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newContext } from './browser.js';
-import { type Cluster, OUT_DIR, startCluster } from './cluster.js';
-import { offer, poll, waitAllDone, watched, withQuery, writeRandomFile } from './helpers.js';
+import { describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { OUT_DIR } from './cluster.js';
+import { type Fixture, useFixture } from './fixture.js';
+import { offer, waitAllDone, withQuery, writeRandomFile } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
-let cluster: Cluster;
-let browser: Browser;
-let dir: string;
-const contexts: BrowserContext[] = [];
-
-async function context(): Promise<BrowserContext> {
-  const ctx = await newContext(browser, cluster.base);
-  contexts.push(ctx);
-  return ctx;
-}
-
-/** Closes the contexts of earlier tests (as suite.test.ts does): fewer live peer connections. */
-async function closeAll(): Promise<void> {
-  watched.length = 0;
-  while (contexts.length)
-    await contexts
-      .pop()!
-      .close()
-      .catch(() => {});
-}
-
-async function open(ctx: BrowserContext): Promise<Page> {
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.log('[pageerror]', e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error') console.log('[console.error]', m.text());
-  });
-  watched.push(p);
-  return p;
-}
+/** the suite's fixture (set inside the describe) */
+let e2e: Fixture;
+const context = (): Promise<BrowserContext> => e2e.context();
+/** Closes the contexts of earlier tests: fewer live peer connections. */
+const closeAll = (): Promise<void> => e2e.closeAll();
+const open = (ctx: BrowserContext): Promise<Page> => e2e.open(ctx);
 
 interface RowAttrs {
   id: string;
@@ -92,7 +67,7 @@ async function linked(page: Page): Promise<boolean> {
 async function waitLinked(page: Page): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await poll(
+      await e2e.poll(
         () => linked(page),
         (v) => v,
         30_000,
@@ -117,22 +92,10 @@ function pngSize(b: Buffer): { w: number; h: number } {
 }
 
 describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'p2p-pwa-'));
-    cluster = await startCluster();
-    browser = await launch();
-  });
-
-  after(async () => {
-    watched.length = 0;
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  e2e = useFixture({ name: 'pwa' });
 
   test('pwa: manifest valid with both icons; the service worker controls the page after a reload; offline the shell loads from it with the offline banner and /api stays network-only', async () => {
-    const res = await fetch(`${cluster.base}/manifest.webmanifest`);
+    const res = await fetch(`${e2e.base}/manifest.webmanifest`);
     assert.equal(res.status, 200);
     const m = (await res.json()) as Record<string, unknown> & {
       icons: { src: string; sizes: string; type: string }[];
@@ -146,21 +109,21 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     for (const size of [192, 512]) {
       const icon = m.icons.find((i) => i.sizes === `${size}x${size}` && i.type === 'image/png');
       assert.ok(icon, `icon ${size}`);
-      const r = await fetch(new URL(icon.src, cluster.base));
+      const r = await fetch(new URL(icon.src, e2e.base));
       assert.equal(r.status, 200, icon.src);
       assert.deepEqual(pngSize(Buffer.from(await r.arrayBuffer())), { w: size, h: size });
     }
 
     const ctx = await context();
     const page = await open(ctx);
-    await page.goto(cluster.base + '/');
+    await page.goto(e2e.base + '/');
     assert.equal(await page.getAttribute('link[rel="manifest"]', 'href'), '/manifest.webmanifest');
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
     assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), false);
     await page.reload();
-    await poll(
+    await e2e.poll(
       () => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ''),
       (v) => v.endsWith('/sw.js'),
       30_000,
@@ -169,7 +132,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     assert.equal(await page.getByTestId('offline').isVisible(), false);
 
     await ctx.setOffline(true);
-    await page.goto(cluster.base + '/');
+    await page.goto(e2e.base + '/');
     await page.getByTestId('offline').waitFor({ state: 'visible', timeout: 10_000 });
     assert.match((await page.getByTestId('offline').textContent()) ?? '', /offline/i);
     assert.ok(await page.getByTestId('file-input').count(), 'the sender page rendered offline');
@@ -184,17 +147,17 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
       'failed',
     );
     // offering a file offline says the room could not be created
-    const small = join(dir, 'offline.txt');
+    const small = join(e2e.dir, 'offline.txt');
     writeRandomFile(small, 1000);
     await page.getByTestId('file-input').setInputFiles([small]);
-    await poll(
+    await e2e.poll(
       () => page.getAttribute('[data-testid="error"]', 'data-code'),
       (c) => c === 'signaling',
       30_000,
       'could not create a room',
     );
     // a receiver link opens offline too (the key stays in the fragment) and waits
-    await page.goto(`${cluster.base}/r/AAAAAAAAAAAAAAAAAAAAAA#${'A'.repeat(43)}`);
+    await page.goto(`${e2e.base}/r/AAAAAAAAAAAAAAAAAAAAAA#${'A'.repeat(43)}`);
     await page.getByTestId('offline').waitFor({ state: 'visible', timeout: 10_000 });
     await page.getByTestId('history').waitFor({ state: 'attached', timeout: 10_000 });
     await page.getByText('Connecting to the sender…').waitFor({ timeout: 10_000 });
@@ -206,16 +169,16 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
   test('pwa: a new deployment shows "A new version is ready — Reload", which hands over to the new service worker', async () => {
     // the balancer serves the client from its private webroot (e2e/cluster.ts): change sw.js there
     await closeAll();
-    const sw = join(OUT_DIR, `jars-${cluster.name}`, 'webroot', 'sw.js');
+    const sw = join(OUT_DIR, `jars-${e2e.cluster.name}`, 'webroot', 'sw.js');
     assert.ok(existsSync(sw), sw);
     const ctx = await context();
     const page = await open(ctx);
-    await page.goto(cluster.base + '/');
+    await page.goto(e2e.base + '/');
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });
     await page.reload();
-    await poll(
+    await e2e.poll(
       () => page.evaluate(() => navigator.serviceWorker.controller !== null),
       (v) => v,
       30_000,
@@ -224,7 +187,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     assert.equal(await page.getByTestId('update-ready').isVisible(), false);
     appendFileSync(sw, `\n// deployment ${Date.now()}\n`);
     // the server may keep the old file's properties for up to 30 s: ask until the change is seen
-    await poll(
+    await e2e.poll(
       async () => {
         const sw = await page.evaluate(async () => {
           const r = await navigator.serviceWorker.getRegistration();
@@ -236,7 +199,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
             controlled: navigator.serviceWorker.controller !== null,
           };
         });
-        const served = (await (await fetch(`${cluster.base}/sw.js`)).text()).includes('deployment');
+        const served = (await (await fetch(`${e2e.base}/sw.js`)).text()).includes('deployment');
         return { served, sw, banner: await page.getByTestId('update-ready').isVisible() };
       },
       (v) => v.banner,
@@ -249,13 +212,13 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     );
     const before = await page.evaluate(() => performance.timeOrigin);
     await page.getByTestId('update-ready').getByRole('button', { name: 'Reload' }).click();
-    await poll(
+    await e2e.poll(
       () => page.evaluate(() => performance.timeOrigin).catch(() => before),
       (t) => t !== before,
       30_000,
       'page reloaded',
     );
-    await poll(
+    await e2e.poll(
       () =>
         page
           .evaluate(async () => {
@@ -275,12 +238,12 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
 
   test('history + analytics: a transfer leaves history rows on both sides that survive a reload; no analytics request without consent, exactly one with it; /metrics counts it', async () => {
     await closeAll();
-    const file = join(dir, 'history.bin');
+    const file = join(e2e.dir, 'history.bin');
     writeRandomFile(file, 3 * MiB);
     const senderCtx = await context();
     const sender = await open(senderCtx);
     const senderReq = analyticsRequests(sender);
-    const link = await offer(sender, cluster.base, [file]);
+    const link = await offer(sender, e2e.base, [file]);
     // the sender never answers the prompt: no consent
     assert.equal(await sender.getByTestId('analytics-consent').isVisible(), true);
 
@@ -296,20 +259,20 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     await waitAllDone(receiver, 1, 180_000);
 
     const room = roomOf(link);
-    const recvRow = await poll(
+    const recvRow = await e2e.poll(
       () => historyRows(receiver),
       (r) => r.some((x) => x.id === `receive:${room}` && x.status === 'completed'),
       30_000,
       'receiver history row completed',
     );
     assert.equal(recvRow.find((x) => x.id === `receive:${room}`)!.pinned, 'false');
-    await poll(
+    await e2e.poll(
       () => historyRows(sender),
       (r) => r.some((x) => x.id === `send:${room}` && x.status === 'completed'),
       30_000,
       'sender history row completed',
     );
-    await poll(
+    await e2e.poll(
       async () => recvReq.length,
       (n) => n >= 1,
       30_000,
@@ -338,19 +301,19 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     assert.ok(!JSON.stringify(body).includes(room));
     assert.equal(senderReq.length, 0, 'no analytics without consent');
 
-    const summary = (await (await fetch(`${cluster.base}/api/analytics/summary`)).json()) as {
+    const summary = (await (await fetch(`${e2e.base}/api/analytics/summary`)).json()) as {
       reports: number;
     };
     assert.equal(summary.reports, 1);
-    const metrics = await (await fetch(`${cluster.base}/metrics`)).text();
+    const metrics = await (await fetch(`${e2e.base}/metrics`)).text();
     assert.match(
       metrics,
       /^p2p_analytics_transfers_total\{[^}]*direction="receive"[^}]*outcome="completed"[^}]*\} 1(\.0)?$/m,
     );
 
     // the history survives a reload (a fresh page of the app, here the start page)
-    await receiver.goto(cluster.base + '/');
-    await poll(
+    await receiver.goto(e2e.base + '/');
+    await e2e.poll(
       () => historyRows(receiver),
       (r) => r.some((x) => x.id === `receive:${room}` && x.status === 'completed'),
       30_000,
@@ -378,7 +341,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
       .locator(`[data-testid="history-row"][data-id="receive:${room}"]`)
       .getByTestId('history-delete')
       .click();
-    await poll(
+    await e2e.poll(
       () => historyRows(page),
       (r) => !r.some((x) => x.id === `receive:${room}`),
       15_000,
@@ -393,18 +356,18 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
 
   test('history: a pinned partial transfer resumes from the History view', async () => {
     await closeAll();
-    const file = join(dir, 'resume.bin');
+    const file = join(e2e.dir, 'resume.bin');
     writeRandomFile(file, 6 * MiB);
     const senderCtx = await context();
     const sender = await open(senderCtx);
-    const link = await offer(sender, cluster.base, [file]);
+    const link = await offer(sender, e2e.base, [file]);
     const room = roomOf(link);
     const ctx = await context();
     const page = await open(ctx);
     const req = analyticsRequests(page);
     await page.goto(withQuery(link, 'rate=524288'));
     await waitLinked(page);
-    await poll(
+    await e2e.poll(
       () => page.getByTestId('accept').isVisible(),
       (v) => v,
       120_000,
@@ -413,13 +376,13 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     await page.getByTestId('accept').click();
     const row = page.locator(`[data-testid="history-row"][data-id="receive:${room}"]`);
     await row.getByTestId('history-pin').click({ timeout: 30_000 });
-    await poll(
+    await e2e.poll(
       async () => (await row.getAttribute('data-pinned')) ?? '',
       (v) => v === 'true',
       10_000,
       'pinned',
     );
-    await poll(
+    await e2e.poll(
       () =>
         page.evaluate(
           () =>
@@ -430,8 +393,8 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
       120_000,
       'some bytes received',
     );
-    await page.goto(cluster.base + '/');
-    const rows = await poll(
+    await page.goto(e2e.base + '/');
+    const rows = await e2e.poll(
       () => historyRows(page),
       (r) =>
         r.some((x) => x.id === `receive:${room}` && x.status === 'partial' && x.pinned === 'true'),
@@ -446,7 +409,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
     await page.waitForURL((u) => u.pathname === `/r/${room}` && !u.search.includes('rate'));
     await waitLinked(page);
     await waitAllDone(page, 1, 180_000);
-    await poll(
+    await e2e.poll(
       () => historyRows(page),
       (r) => r.some((x) => x.id === `receive:${room}` && x.status === 'completed'),
       30_000,

@@ -11,14 +11,11 @@
  * Figures are printed as `# qos …` lines.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launch, newContext } from './browser.js';
-import { type Cluster, startCluster } from './cluster.js';
-import { offer, poll, rows, stats, watched, withLinkedPages, writeRandomFile } from './helpers.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { useFixture } from './fixture.js';
+import { offer, rows, stats, withLinkedPages, writeRandomFile } from './helpers.js';
 
 const MiB = 1024 * 1024;
 /** upload limit typed into the sender's field, MiB/s */
@@ -34,9 +31,12 @@ const FLIP_WINDOW_MS = 6_000;
 const MIN_RATIO = 2;
 const FILES = ['A.bin', 'B.bin'] as const;
 
-let cluster: Cluster;
-let browser: Browser;
-let dir: string;
+const e2e = useFixture({
+  name: 'qos',
+  prepare: (dir) => {
+    for (const f of FILES) writeRandomFile(join(dir, f), SIZE);
+  },
+});
 
 interface Sample {
   t: number;
@@ -88,7 +88,7 @@ async function setPriorities(sender: Page, a: string, b: string): Promise<void> 
 
 /** Receiver: pause every file but `want` while still waiting, then Download all. */
 async function takeOnly(receiver: Page, want: string): Promise<void> {
-  await poll(
+  await e2e.poll(
     () => rows(receiver),
     (r) => r.length === FILES.length,
     60_000,
@@ -96,7 +96,7 @@ async function takeOnly(receiver: Page, want: string): Promise<void> {
   );
   for (const name of FILES)
     if (name !== want) await row(receiver, name).getByTestId('pause').click();
-  await poll(
+  await e2e.poll(
     () => rows(receiver),
     (r) => r.every((x) => x.name === want || x.state === 'paused'),
     10_000,
@@ -124,39 +124,19 @@ function check(label: string, s0: Sample, s1: Sample): { a: number; b: number; m
   return { a, b, ms };
 }
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'p2p-qos-'));
-  for (const f of FILES) writeRandomFile(join(dir, f), SIZE);
-  cluster = await startCluster();
-  browser = await launch();
-});
-
-after(async () => {
-  watched.length = 0;
-  await browser?.close().catch(() => {});
-  await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('QoS', () => {
   test('two concurrent transfers: upload cap and priority', { timeout: 240_000 }, async () => {
     const { sender, high, low } = await withLinkedPages(
-      browser,
-      async (b) => {
-        const page = async () => {
-          const p = await (await newContext(b, cluster.base)).newPage();
-          p.on('pageerror', (e) => console.log('[pageerror]', e.message));
-          watched.push(p);
-          return p;
-        };
-        const sender = await page();
+      e2e,
+      async () => {
+        const sender = await e2e.page();
         const link = await offer(
           sender,
-          cluster.base,
-          FILES.map((f) => join(dir, f)),
+          e2e.base,
+          FILES.map((f) => join(e2e.dir, f)),
         );
-        const high = await page();
-        const low = await page();
+        const high = await e2e.page();
+        const low = await e2e.page();
         await high.goto(link);
         await low.goto(link);
         return { sender, high, low };
@@ -181,7 +161,7 @@ describe('QoS', () => {
 
     // the limit and priorities, set in the sender's UI before anything flows
     await sender.getByTestId('upload-cap').fill(String(CAP_MIB));
-    await poll(
+    await e2e.poll(
       () => sender.getByTestId('upload-cap').getAttribute('data-bytes-per-sec'),
       (v) => v === String(CAP),
       10_000,
@@ -191,7 +171,7 @@ describe('QoS', () => {
 
     await takeOnly(high, FILES[0]);
     await takeOnly(low, FILES[1]);
-    await poll(
+    await e2e.poll(
       () => sample(sender, idx),
       (s) => s.granted.every((g) => g >= WARMUP_BYTES),
       90_000,
@@ -234,7 +214,7 @@ describe('QoS', () => {
     // no limit: both complete
     const t0 = Date.now();
     await sender.getByTestId('upload-cap').fill('');
-    await poll(
+    await e2e.poll(
       () => sender.getByTestId('upload-cap').getAttribute('data-bytes-per-sec'),
       (v) => v === '0',
       10_000,
@@ -244,7 +224,7 @@ describe('QoS', () => {
       [high, FILES[0]],
       [low, FILES[1]],
     ] as const)
-      await poll(
+      await e2e.poll(
         () => rows(page),
         (r) => r.find((x) => x.name === name)?.state === 'done',
         120_000,

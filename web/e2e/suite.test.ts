@@ -4,24 +4,22 @@
  * page is pointed at the other node with the ?node= debug hook).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { captureFrames, launch, newContext } from './browser.js';
-import { type Cluster, startCluster, WEB_DIR } from './cluster.js';
+import { after, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { captureFrames } from './browser.js';
+import { WEB_DIR } from './cluster.js';
+import { useFixture } from './fixture.js';
 import {
   bodyNode,
   offer,
   otherNodeUrl,
-  poll,
   rows,
   saveAndHash,
   sha256File,
   stats,
   waitAllDone,
-  watched,
   withQuery,
   writeRandomFile,
   writeText,
@@ -31,32 +29,32 @@ const MiB = 1024 * 1024;
 const BIG = Number(process.env.E2E_BIG_MIB ?? 200) * MiB;
 const SECRET_TEXT = 'TOP-SECRET-CONTENT-' + Math.random().toString(36).slice(2);
 
-let cluster: Cluster;
-let browser: Browser;
-let dir: string;
-const contexts: BrowserContext[] = [];
 const hashes = new Map<string, string>();
 
-async function page(): Promise<Page> {
-  const ctx = await newContext(browser, cluster.base);
-  contexts.push(ctx);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.log('[pageerror]', e.message));
-  p.on('console', (m) => {
-    if (m.type() === 'error') console.log('[console.error]', m.text());
-  });
-  watched.push(p);
-  return p;
-}
-
-async function closeAll() {
-  watched.length = 0;
-  while (contexts.length)
-    await contexts
-      .pop()!
-      .close()
-      .catch(() => {});
-}
+const e2e = useFixture({
+  name: 'e2e',
+  prepare: async (dir) => {
+    writeRandomFile(join(dir, 'big.bin'), BIG);
+    writeText(join(dir, 'empty.txt'), '');
+    writeText(join(dir, 'secret-notes.txt'), SECRET_TEXT.repeat(100));
+    writeRandomFile(join(dir, 'medium.bin'), 48 * MiB);
+    writeText(join(dir, 'album', 'cover.txt'), 'cover ' + SECRET_TEXT);
+    writeRandomFile(join(dir, 'album', 'disc1', 'track01.bin'), 3 * MiB + 17);
+    writeText(join(dir, 'album', 'disc1', 'deep', 'lyrics.txt'), 'la la la');
+    for (const f of [
+      'big.bin',
+      'empty.txt',
+      'secret-notes.txt',
+      'medium.bin',
+      'album/cover.txt',
+      'album/disc1/track01.bin',
+      'album/disc1/deep/lyrics.txt',
+    ])
+      hashes.set(f, await sha256File(join(dir, f)));
+  },
+});
+const page = (): Promise<Page> => e2e.page();
+const closeAll = (): Promise<void> => e2e.closeAll();
 
 /** Sender offers `files`; a receiver on the other node opens the link. */
 interface PairOpts {
@@ -74,7 +72,7 @@ async function receiverFor(link: string, wait = 30_000): Promise<Page> {
     const r = await page();
     await r.goto(link);
     try {
-      await poll(
+      await e2e.poll(
         () => linked(r),
         (v) => v,
         wait,
@@ -102,9 +100,9 @@ async function linked(receiver: Page): Promise<boolean> {
 async function pairOnce(files: string[] | string, opts: PairOpts) {
   const sender = await page();
   if (opts.frames) captureFrames(sender, opts.frames);
-  const link = await offer(sender, cluster.base, files, opts.input, opts.senderQuery ?? '');
+  const link = await offer(sender, e2e.base, files, opts.input, opts.senderQuery ?? '');
   const senderNode = await bodyNode(sender);
-  const other = await otherNodeUrl(cluster.base, senderNode);
+  const other = await otherNodeUrl(e2e.base, senderNode);
   const receiver = await page();
   if (opts.frames) captureFrames(receiver, opts.frames);
   const q = `node=${encodeURIComponent(other.url)}${opts.recvQuery ? '&' + opts.recvQuery : ''}`;
@@ -125,7 +123,7 @@ async function pair(files: string[] | string, opts: PairOpts = {}) {
   for (let attempt = 1; ; attempt++) {
     const p = await pairOnce(files, opts);
     try {
-      await poll(
+      await e2e.poll(
         () => linked(p.receiver),
         (v) => v,
         30_000,
@@ -174,36 +172,6 @@ async function accept(p: Page) {
   await p.getByTestId('accept').click({ timeout: 60_000 });
 }
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'p2p-e2e-'));
-  writeRandomFile(join(dir, 'big.bin'), BIG);
-  writeText(join(dir, 'empty.txt'), '');
-  writeText(join(dir, 'secret-notes.txt'), SECRET_TEXT.repeat(100));
-  writeRandomFile(join(dir, 'medium.bin'), 48 * MiB);
-  writeText(join(dir, 'album', 'cover.txt'), 'cover ' + SECRET_TEXT);
-  writeRandomFile(join(dir, 'album', 'disc1', 'track01.bin'), 3 * MiB + 17);
-  writeText(join(dir, 'album', 'disc1', 'deep', 'lyrics.txt'), 'la la la');
-  for (const f of [
-    'big.bin',
-    'empty.txt',
-    'secret-notes.txt',
-    'medium.bin',
-    'album/cover.txt',
-    'album/disc1/track01.bin',
-    'album/disc1/deep/lyrics.txt',
-  ])
-    hashes.set(f, await sha256File(join(dir, f)));
-  cluster = await startCluster();
-  browser = await launch();
-});
-
-after(async () => {
-  await closeAll();
-  await browser?.close().catch(() => {});
-  await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('p2p-share e2e', { concurrency: false }, () => {
   const timing: Record<string, number> = {};
 
@@ -212,9 +180,9 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     { timeout: 600_000 },
     async () => {
       const frames: string[] = [];
-      const files = ['big.bin', 'empty.txt', 'secret-notes.txt'].map((f) => join(dir, f));
+      const files = ['big.bin', 'empty.txt', 'secret-notes.txt'].map((f) => join(e2e.dir, f));
       const { sender, receiver } = await pair(files, { frames });
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.length === 3,
         60_000,
@@ -230,7 +198,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
         ].sort(),
       );
       assert.equal(await receiver.getByTestId('peer-count').textContent(), '1');
-      await poll(
+      await e2e.poll(
         () => sender.getByTestId('peer-count').textContent(),
         (v) => v === '1',
         30_000,
@@ -263,7 +231,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
         assert.equal(sha, hashes.get(f), `${f} SHA-256`);
       }
       // the sender's rows reach done too (receiver reports progress over the data channel)
-      await poll(
+      await e2e.poll(
         () => rows(sender),
         (r) => r.length === 3 && r.every((x) => x.state === 'done' && x.bytes === x.size),
         30_000,
@@ -287,8 +255,8 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     '(5b) throughput without encryption and hashing (debug switch ?plain=1), same run',
     { timeout: 600_000 },
     async () => {
-      const { receiver } = await pair([join(dir, 'big.bin')], { senderQuery: '?plain=1' });
-      await poll(
+      const { receiver } = await pair([join(e2e.dir, 'big.bin')], { senderQuery: '?plain=1' });
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.length === 1,
         60_000,
@@ -309,11 +277,11 @@ describe('p2p-share e2e', { concurrency: false }, () => {
   );
 
   test('(2) a folder with nested subfolders keeps its paths', { timeout: 300_000 }, async () => {
-    const { receiver } = await pair(join(dir, 'album'), {
+    const { receiver } = await pair(join(e2e.dir, 'album'), {
       input: 'folder-input',
       recvQuery: 'storage=idb',
     });
-    await poll(
+    await e2e.poll(
       () => rows(receiver),
       (r) => r.length === 3,
       60_000,
@@ -348,22 +316,24 @@ describe('p2p-share e2e', { concurrency: false }, () => {
   });
 
   test('(3) pause then resume', { timeout: 300_000 }, async () => {
-    const { receiver } = await pair([join(dir, 'medium.bin')], { recvQuery: `rate=${8 * MiB}` });
-    await poll(
+    const { receiver } = await pair([join(e2e.dir, 'medium.bin')], {
+      recvQuery: `rate=${8 * MiB}`,
+    });
+    await e2e.poll(
       () => rows(receiver),
       (r) => r.length === 1,
       60_000,
       'offered rows',
     );
     await accept(receiver);
-    await poll(
+    await e2e.poll(
       () => rows(receiver),
       (r) => r[0]!.bytes > 4 * MiB,
       60_000,
       'some progress',
     );
     await receiver.getByTestId('pause').click();
-    await poll(
+    await e2e.poll(
       () => rows(receiver),
       (r) => r[0]!.state === 'paused',
       10_000,
@@ -385,17 +355,17 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     '(4) receiver reload at about half, then completes with far fewer bytes sent again',
     { timeout: 300_000 },
     async () => {
-      const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
+      const { sender, receiver } = await pair([join(e2e.dir, 'medium.bin')], {
         recvQuery: `rate=${12 * MiB}`,
       });
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.length === 1,
         60_000,
         'offered rows',
       );
       await accept(receiver);
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r[0]!.bytes >= 24 * MiB,
         60_000,
@@ -431,8 +401,8 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     '(5) a piece corrupted in flight is fetched again, only that piece',
     { timeout: 300_000 },
     async () => {
-      const { sender, receiver } = await pair([join(dir, 'album', 'disc1', 'track01.bin')]);
-      await poll(
+      const { sender, receiver } = await pair([join(e2e.dir, 'album', 'disc1', 'track01.bin')]);
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.length === 1,
         60_000,
@@ -458,7 +428,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
   );
 
   test('(6) a wrong key gives the clear error', { timeout: 240_000 }, async () => {
-    const { receiver, link } = await pair([join(dir, 'secret-notes.txt')], {
+    const { receiver, link } = await pair([join(e2e.dir, 'secret-notes.txt')], {
       mangleKey: (k) => k.slice(0, -4) + (k.endsWith('AAAA') ? 'BBBB' : 'AAAA'),
     });
     const err = receiver.getByTestId('error');
@@ -477,10 +447,10 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     '(9) too little storage space gives the no-space error before anything is fetched',
     { timeout: 300_000 },
     async () => {
-      const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
+      const { sender, receiver } = await pair([join(e2e.dir, 'medium.bin')], {
         recvQuery: 'quota=1000000',
       });
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.length === 1,
         60_000,
@@ -497,17 +467,17 @@ describe('p2p-share e2e', { concurrency: false }, () => {
   );
 
   test('(10) the sender closes its tab mid-transfer: peer-gone', { timeout: 300_000 }, async () => {
-    const { sender, receiver } = await pair([join(dir, 'medium.bin')], {
+    const { sender, receiver } = await pair([join(e2e.dir, 'medium.bin')], {
       recvQuery: `rate=${4 * MiB}`,
     });
-    await poll(
+    await e2e.poll(
       () => rows(receiver),
       (r) => r.length === 1,
       60_000,
       'offered rows',
     );
     await accept(receiver);
-    await poll(
+    await e2e.poll(
       () => rows(receiver),
       (r) => r[0]!.bytes > 2 * MiB,
       60_000,
@@ -522,11 +492,11 @@ describe('p2p-share e2e', { concurrency: false }, () => {
   });
 
   test('(7) one sender, two receivers at once', { timeout: 300_000 }, async () => {
-    const { sender, receiver: r1, link } = await pair([join(dir, 'medium.bin')]);
+    const { sender, receiver: r1, link } = await pair([join(e2e.dir, 'medium.bin')]);
     const r2 = await receiverFor(link); // through the balancer's node (the sender's)
     await Promise.all(
       [r1, r2].map((r) =>
-        poll(
+        e2e.poll(
           () => rows(r),
           (x) => x.length === 1,
           60_000,
@@ -534,7 +504,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
         ),
       ),
     );
-    await poll(
+    await e2e.poll(
       () => sender.getByTestId('peer-count').textContent(),
       (v) => v === '2',
       30_000,
@@ -552,27 +522,27 @@ describe('p2p-share e2e', { concurrency: false }, () => {
     { timeout: 300_000 },
     async () => {
       const { sender, receiver, link, senderNode, recvNode } = await pair(
-        [join(dir, 'medium.bin')],
+        [join(e2e.dir, 'medium.bin')],
         { recvQuery: `rate=${8 * MiB}` },
       );
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r.length === 1,
         60_000,
         'offered rows',
       );
       await accept(receiver);
-      await poll(
+      await e2e.poll(
         () => rows(receiver),
         (r) => r[0]!.bytes > 8 * MiB,
         60_000,
         'some progress',
       );
-      cluster.kill(senderNode);
+      e2e.cluster.kill(senderNode);
       await waitAllDone(receiver, 1);
       assert.equal((await saveAndHash(receiver, 'medium.bin')).sha, hashes.get('medium.bin'));
       // the sender finds its room again through the balancer, on the surviving node
-      await poll(
+      await e2e.poll(
         () => sender.evaluate(() => document.body.getAttribute('data-node')),
         (v) => v === recvNode.id,
         90_000,
@@ -580,7 +550,7 @@ describe('p2p-share e2e', { concurrency: false }, () => {
       );
       const late = await receiverFor(link, 90_000);
       assert.equal(await bodyNode(late), recvNode.id);
-      await poll(
+      await e2e.poll(
         () => rows(late),
         (r) => r.length === 1,
         90_000,

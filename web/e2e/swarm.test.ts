@@ -6,21 +6,16 @@
  * download rate from one seeder vs from three honest ones (`# swarm …` lines).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newContext } from './browser.js';
-import { type Cluster, startCluster } from './cluster.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { useFixture } from './fixture.js';
 import {
   offer,
-  poll,
   rows,
   saveAndHash,
   sha256File,
   waitAllDone,
-  watched,
   withQuery,
   writeRandomFile,
 } from './helpers.js';
@@ -29,11 +24,15 @@ const MiB = 1024 * 1024;
 const SIZE = Number(process.env.E2E_SWARM_MIB ?? 64) * MiB;
 const NAME = 'swarm.bin';
 
-let cluster: Cluster;
-let browser: Browser;
-let dir: string;
 let sha = '';
-const contexts: BrowserContext[] = [];
+
+const e2e = useFixture({
+  name: 'swarm',
+  prepare: async (dir) => {
+    writeRandomFile(join(dir, NAME), SIZE);
+    sha = await sha256File(join(dir, NAME));
+  },
+});
 
 interface PeerCounters {
   bytes: number;
@@ -50,19 +49,8 @@ interface PageView {
   fromPeers: Record<string, PeerCounters>;
 }
 
-async function page(): Promise<Page> {
-  const ctx = await newContext(browser, cluster.base);
-  contexts.push(ctx);
-  const p = await ctx.newPage();
-  p.on('pageerror', (e) => console.log('[pageerror]', e.message));
-  watched.push(p);
-  return p;
-}
-
-async function close(p: Page): Promise<void> {
-  watched.splice(watched.indexOf(p), 1);
-  await p.context().close();
-}
+const page = (): Promise<Page> => e2e.page();
+const close = (p: Page): Promise<void> => e2e.close(p);
 
 /** The page's peer id, open peer links, and what it received from whom. */
 async function view(p: Page): Promise<PageView> {
@@ -95,13 +83,13 @@ async function receiver(link: string, need: string[], query = ''): Promise<Page>
     const r = await page();
     await r.goto(query ? withQuery(link, query) : link);
     try {
-      await poll(
+      await e2e.poll(
         () => view(r),
         (v) => need.every((id) => v.peerLinks.includes(id)),
         30_000,
         `links to ${need.length} peer(s)`,
       );
-      await poll(
+      await e2e.poll(
         () => rows(r),
         (x) => x.length === 1,
         60_000,
@@ -150,29 +138,13 @@ async function pieceSenders(p: Page, ids: Record<string, string>): Promise<strin
     .join(', ');
 }
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'p2p-swarm-'));
-  writeRandomFile(join(dir, NAME), SIZE);
-  sha = await sha256File(join(dir, NAME));
-  cluster = await startCluster();
-  browser = await launch();
-});
-
-after(async () => {
-  watched.length = 0;
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('p2p-share swarm e2e', { concurrency: false }, () => {
   test(
     'a receiver completes from the sender, a half-holder and a corrupting seeder; one vs three seeders',
     { timeout: 480_000 },
     async () => {
       const sender = await page();
-      const link = await offer(sender, cluster.base, [join(dir, NAME)]);
+      const link = await offer(sender, e2e.base, [join(e2e.dir, NAME)]);
       const senderId = (await view(sender)).peerId;
 
       // one seeder: the first receiver fetches from the sender alone
@@ -183,14 +155,14 @@ describe('p2p-share swarm e2e', { concurrency: false }, () => {
       // a receiver stopped at about half (rate-limited, then paused): it seeds what it has
       const half = await receiver(link, [senderId], `rate=${8 * MiB}`);
       await half.getByTestId('accept').click({ timeout: 60_000 });
-      await poll(
+      await e2e.poll(
         () => rows(half),
         (r) => r[0]!.bytes >= SIZE / 2,
         120_000,
         'half of the file',
       );
       await half.getByTestId('pause').click();
-      await poll(
+      await e2e.poll(
         () => rows(half),
         (r) => r[0]!.state === 'paused',
         30_000,
@@ -243,7 +215,7 @@ describe('p2p-share swarm e2e', { concurrency: false }, () => {
       const toggle = second.getByTestId('seed-toggle');
       assert.equal(await toggle.isChecked(), true, 'seeding is on by default');
       await toggle.uncheck();
-      await poll(
+      await e2e.poll(
         () => announced(last, [secondId, senderId]),
         ([fromSecond, fromSender]) => fromSecond === 0 && fromSender === SIZE / MiB,
         30_000,
