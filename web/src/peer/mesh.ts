@@ -86,6 +86,7 @@ export class Mesh {
       ...l.counts,
       health: l.monitor.latest,
       lastSwitch: l.lastSwitch,
+      iceErrors: l.iceErrors,
     }));
   }
 

@@ -67,6 +67,8 @@ const WATCHDOG_MS = 20_000;
  */
 export const POLITE_FIRST_OFFER_DELAY_MS = 1500;
 const GRACE_MS = 12_000;
+/** ICE candidate errors kept per link for debug() */
+const MAX_ICE_ERRORS = 8;
 
 class ChannelLink implements DataLink {
   constructor(
@@ -140,6 +142,8 @@ export class PeerLink {
   private earlyCandidates: RTCIceCandidateInit[] = [];
   /** what made the last relay switch happen (diagnostics: 'rtt' | 'stall' | 'ice' | 'forced') */
   lastSwitch: string | null = null;
+  /** the last ICE candidate errors (`icecandidateerror`: code, STUN/TURN URL, text) */
+  readonly iceErrors: string[] = [];
 
   constructor(
     readonly remoteId: string,
@@ -173,6 +177,11 @@ export class PeerLink {
       }
       if (candidate) this.counts.sent++;
       this.sendSignal({ cand: candidate ? candidate.toJSON() : null });
+    };
+    this.pc.onicecandidateerror = (e) => {
+      const ev = e as RTCPeerConnectionIceErrorEvent;
+      this.iceErrors.push(`${ev.errorCode} ${ev.url} ${ev.errorText}`);
+      if (this.iceErrors.length > MAX_ICE_ERRORS) this.iceErrors.shift();
     };
     this.pc.onnegotiationneeded = async () => {
       if (this.polite && !this.pc.remoteDescription && !this.waitedForFirstOffer) {
