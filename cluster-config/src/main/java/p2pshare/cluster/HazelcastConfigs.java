@@ -60,6 +60,11 @@ public final class HazelcastConfigs {
         }) {
       config.addMapConfig(new MapConfig(name).setBackupCount(1));
     }
+    // After a split brain, a peer's record from the side where it moved last wins.
+    config
+        .getMapConfig(ClusterNames.PEERS_MAP)
+        .getMergePolicyConfig()
+        .setPolicy(PeerRecordMergePolicy.class.getName());
     return config;
   }
 

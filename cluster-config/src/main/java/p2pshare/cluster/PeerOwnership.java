@@ -23,4 +23,36 @@ public final class PeerOwnership {
       return true;
     }
   }
+
+  /** What a node's claim on a peer found. */
+  public enum Claim {
+    /** The record names this node and is in force. */
+    OWNED,
+    /** The record names this node but was orphaned (the cluster thought it dead): taken back. */
+    RECLAIMED,
+    /** The record is gone or names another node: the peer is no longer this node's. */
+    LOST
+  }
+
+  /**
+   * Confirms (and, if it was orphaned by a janitor that thought this node dead, takes back) a peer
+   * this node still holds, in one atomic step with the ownership check.
+   */
+  public record ClaimIfOwner(String nodeId) implements EntryProcessor<String, String, Claim> {
+    @Override
+    public Claim process(Map.Entry<String, String> entry) {
+      if (entry.getValue() == null) {
+        return Claim.LOST;
+      }
+      PeerRecord record = PeerRecord.fromJson(entry.getValue());
+      if (!record.nodeId().equals(nodeId)) {
+        return Claim.LOST;
+      }
+      if (!record.orphaned()) {
+        return Claim.OWNED;
+      }
+      entry.setValue(record.orphanedUntil(0).toJson());
+      return Claim.RECLAIMED;
+    }
+  }
 }

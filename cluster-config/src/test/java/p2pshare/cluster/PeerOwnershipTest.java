@@ -39,4 +39,32 @@ class PeerOwnershipTest {
     assertNull(new DeadNodeJanitor.ExpireOrphan(1_001).process(resumed), "not an orphan");
     assertEquals("n3", PeerRecord.fromJson(resumed.getValue()).nodeId());
   }
+
+  @Test
+  void aClaimConfirmsTakesBackOrFindsThePeerLost() {
+    assertEquals(
+        PeerOwnership.Claim.OWNED, new PeerOwnership.ClaimIfOwner("n1").process(record("n1", 0)));
+    Map.Entry<String, String> orphan = record("n1", 5_000);
+    assertEquals(
+        PeerOwnership.Claim.RECLAIMED, new PeerOwnership.ClaimIfOwner("n1").process(orphan));
+    assertFalse(PeerRecord.fromJson(orphan.getValue()).orphaned(), "no longer an orphan");
+    Map.Entry<String, String> moved = record("n2", 0);
+    assertEquals(PeerOwnership.Claim.LOST, new PeerOwnership.ClaimIfOwner("n1").process(moved));
+    assertEquals("n2", PeerRecord.fromJson(moved.getValue()).nodeId(), "left untouched");
+    assertEquals(
+        PeerOwnership.Claim.LOST,
+        new PeerOwnership.ClaimIfOwner("n1").process(new AbstractMap.SimpleEntry<>("p", null)));
+  }
+
+  @Test
+  void afterASplitBrainTheRecordOfTheLaterMoveWinsThenTheOneNotOrphaned() {
+    PeerRecord onA = new PeerRecord("room", "a", null, "h", 1, 0);
+    PeerRecord movedToB = onA.movedTo("b", "h2");
+    assertTrue(PeerRecordMergePolicy.prefersMerging(movedToB, onA));
+    assertFalse(PeerRecordMergePolicy.prefersMerging(onA, movedToB));
+    PeerRecord orphaned = onA.orphanedUntil(9_000);
+    assertTrue(PeerRecordMergePolicy.prefersMerging(onA, orphaned));
+    assertFalse(PeerRecordMergePolicy.prefersMerging(orphaned, onA));
+    assertFalse(PeerRecordMergePolicy.prefersMerging(onA, onA), "a tie keeps the existing one");
+  }
 }

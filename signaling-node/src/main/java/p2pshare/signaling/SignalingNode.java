@@ -13,12 +13,17 @@ import p2pshare.cluster.ClusterRuntime;
 import p2pshare.cluster.DeadNodeJanitor;
 import p2pshare.cluster.EnvConfig;
 import p2pshare.cluster.NodeLoad;
+import p2pshare.signaling.cluster.LiveNodes;
 import p2pshare.signaling.cluster.Membership;
+import p2pshare.signaling.cluster.MembershipMetrics;
 import p2pshare.signaling.cluster.NodeDeathWatcher;
 import p2pshare.signaling.cluster.NodeRouter;
+import p2pshare.signaling.cluster.SplitBrainGuard;
 import p2pshare.signaling.ops.LoadPublisher;
 import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.peer.LocalPeers;
+import p2pshare.signaling.peer.NodeFence;
+import p2pshare.signaling.peer.RoomRepair;
 import p2pshare.signaling.peer.RoomService;
 import p2pshare.signaling.session.DrainState;
 
@@ -31,6 +36,10 @@ public final class SignalingNode {
   private final LocalPeers local;
   private final RoomService rooms;
   private final NodeRouter router;
+  private final LiveNodes liveNodes;
+  private final NodeFence fence;
+  private final RoomRepair repair;
+  private final SplitBrainGuard guard;
   private final DrainState drain = new DrainState();
   private final OriginPolicy origins;
   private final AtomicLong lagNanos = new AtomicLong();
@@ -46,10 +55,26 @@ public final class SignalingNode {
     EnvConfig env = runtime.env();
     this.metrics = new SignalingMetrics(runtime.registry());
     this.local = new LocalPeers(metrics);
-    this.router = new NodeRouter(vertx, env.nodeId(), local, metrics);
-    this.rooms =
-        new RoomService(
-            vertx, env, new Membership(vertx, runtime.hazelcast()), router, local, metrics);
+    MembershipMetrics membershipMetrics = new MembershipMetrics(runtime.registry());
+    this.liveNodes = new LiveNodes(runtime.hazelcast(), env.nodeId());
+    this.router = new NodeRouter(vertx, env.nodeId(), local, metrics, liveNodes, membershipMetrics);
+    Membership membership = new Membership(vertx, runtime.hazelcast());
+    this.fence =
+        new NodeFence(
+            vertx, env.nodeId(), local, membership, router, env.resumeWindowS(), membershipMetrics);
+    this.rooms = new RoomService(vertx, env, membership, router, local, metrics, fence);
+    this.repair =
+        new RoomRepair(
+            vertx,
+            env.nodeId(),
+            local,
+            membership,
+            router,
+            liveNodes::isLive,
+            fence,
+            env.maxPeersPerRoom(),
+            membershipMetrics);
+    this.guard = new SplitBrainGuard(vertx, guardActions());
     this.origins = new OriginPolicy(env.allowedOrigins());
     this.loadPublisher = new LoadPublisher(vertx, runtime.hazelcast(), this::load);
     metrics.gauge("p2p_peers", "Peers whose membership this node owns", local::peerCount);
@@ -70,6 +95,10 @@ public final class SignalingNode {
     Vertx vertx = runtime.vertx();
     runtime.hazelcast().getCluster().addMembershipListener(new NodeDeathWatcher(vertx, local));
     new DeadNodeJanitor(vertx, runtime.hazelcast(), env().resumeWindowS()).register();
+    runtime.hazelcast().getCluster().addMembershipListener(guard);
+    runtime.hazelcast().getLifecycleService().addLifecycleListener(guard);
+    guard.start();
+    repair.start();
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     return router
         .start(rooms::handOverTo)
@@ -116,12 +145,39 @@ public final class SignalingNode {
     return done.future().compose(v -> runtime.close());
   }
 
+  private SplitBrainGuard.Actions guardActions() {
+    return new SplitBrainGuard.Actions() {
+      @Override
+      public void fence(String why) {
+        fence.fence(why);
+      }
+
+      @Override
+      public boolean fenced() {
+        return fence.fenced();
+      }
+
+      @Override
+      public Future<Void> cleanUp() {
+        return fence.cleanUp();
+      }
+
+      @Override
+      public void repairSoon() {
+        repair.soon();
+      }
+    };
+  }
+
   void register(SignalingVerticle verticle) {
     verticles.add(verticle);
   }
 
   public boolean ready() {
-    return started && !drain.draining() && runtime.hazelcast().getLifecycleService().isRunning();
+    return started
+        && !drain.draining()
+        && !fence.fenced()
+        && runtime.hazelcast().getLifecycleService().isRunning();
   }
 
   String scrapeMetrics() {
@@ -158,6 +214,10 @@ public final class SignalingNode {
 
   public ClusterRuntime runtime() {
     return runtime;
+  }
+
+  SplitBrainGuard guard() {
+    return guard;
   }
 
   RoomService rooms() {

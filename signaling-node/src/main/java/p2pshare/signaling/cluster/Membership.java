@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 import p2pshare.cluster.ClusterNames;
+import p2pshare.cluster.DeadNodeJanitor;
 import p2pshare.cluster.PeerOwnership;
 import p2pshare.cluster.PeerRecord;
 import p2pshare.cluster.RoomMembers;
@@ -45,6 +46,23 @@ public final class Membership {
   /** Removes the peer's record only while {@code ownerNode} still owns it. */
   public Future<Boolean> removePeerIfOwner(String peerId, String ownerNode) {
     return onContext(peers.submitToKey(peerId, new PeerOwnership.RemoveIfOwner(ownerNode)));
+  }
+
+  /** Confirms that {@code ownerNode} still owns the peer, taking it back if it was orphaned. */
+  public Future<PeerOwnership.Claim> claim(String peerId, String ownerNode) {
+    return onContext(peers.submitToKey(peerId, new PeerOwnership.ClaimIfOwner(ownerNode)));
+  }
+
+  /** Makes a peer of {@code ownerNode} an orphan, resumable until {@code until} (epoch ms). */
+  public Future<Boolean> markOrphan(String peerId, String ownerNode, long until) {
+    return onContext(peers.submitToKey(peerId, new DeadNodeJanitor.MarkOrphan(ownerNode, until)));
+  }
+
+  /** Removes an orphan whose window has passed, and its resume token. */
+  public Future<Void> expireOrphan(String peerId) {
+    return onContext(
+            peers.submitToKey(peerId, new DeadNodeJanitor.ExpireOrphan(System.currentTimeMillis())))
+        .compose(tokenHash -> revokeToken(tokenHash));
   }
 
   public Future<RoomMembers.JoinResult> join(

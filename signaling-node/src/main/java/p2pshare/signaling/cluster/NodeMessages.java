@@ -16,6 +16,9 @@ public final class NodeMessages {
 
   private NodeMessages() {}
 
+  /** The sending node's id, on every node message. */
+  public static final String FROM = "from";
+
   /** The room version a membership message carries (see RoomMembers.Members#version). */
   public static final String VERSION = "v";
 

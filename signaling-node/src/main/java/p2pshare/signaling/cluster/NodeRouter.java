@@ -34,13 +34,23 @@ public final class NodeRouter {
   private final String nodeId;
   private final LocalPeers local;
   private final SignalingMetrics metrics;
+  private final LiveNodes live;
+  private final MembershipMetrics membershipMetrics;
   private Function<JsonObject, Future<JsonObject>> handoverHandler;
 
-  public NodeRouter(Vertx vertx, String nodeId, LocalPeers local, SignalingMetrics metrics) {
+  public NodeRouter(
+      Vertx vertx,
+      String nodeId,
+      LocalPeers local,
+      SignalingMetrics metrics,
+      LiveNodes live,
+      MembershipMetrics membershipMetrics) {
+    this.membershipMetrics = membershipMetrics;
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.local = local;
     this.metrics = metrics;
+    this.live = live;
   }
 
   /** Registers the node's consumer; the future completes once it is known cluster-wide. */
@@ -87,7 +97,7 @@ public final class NodeRouter {
       metrics.crossNodeSent();
       vertx
           .eventBus()
-          .send(ClusterNames.nodeAddress(targetNode), NodeMessages.fence(peerId, origin));
+          .send(ClusterNames.nodeAddress(targetNode), stamp(NodeMessages.fence(peerId, origin)));
     }
   }
 
@@ -110,7 +120,9 @@ public final class NodeRouter {
                 ids.forEach(id -> deliverHere(id, event));
               } else {
                 acks.add(
-                    request(node, NodeMessages.joined(room, peerId, meta, nodeId, version, ids)));
+                    request(
+                        node,
+                        stamp(NodeMessages.joined(room, peerId, meta, nodeId, version, ids))));
               }
             });
     return Future.join(acks).mapEmpty();
@@ -131,7 +143,8 @@ public final class NodeRouter {
             vertx
                 .eventBus()
                 .send(
-                    ClusterNames.nodeAddress(node), NodeMessages.left(room, peerId, version, ids));
+                    ClusterNames.nodeAddress(node),
+                    stamp(NodeMessages.left(room, peerId, version, ids)));
           }
         });
   }
@@ -151,7 +164,8 @@ public final class NodeRouter {
             node ->
                 acks.add(
                     request(
-                        node, NodeMessages.moved(room, peerId, meta, nodeId, oldNode, version))));
+                        node,
+                        stamp(NodeMessages.moved(room, peerId, meta, nodeId, oldNode, version)))));
     return Future.join(acks).mapEmpty();
   }
 
@@ -161,7 +175,7 @@ public final class NodeRouter {
         .eventBus()
         .<JsonObject>request(
             ClusterNames.nodeAddress(oldNode),
-            NodeMessages.handover(peerId, lastSeq, nodeId),
+            stamp(NodeMessages.handover(peerId, lastSeq, nodeId)),
             new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS))
         .map(Message::body);
   }
@@ -183,11 +197,22 @@ public final class NodeRouter {
     metrics.crossNodeReceived();
     if (message.body() instanceof Buffer frame) {
       DeliverFrame d = DeliverFrame.decode(frame);
+      if (!live.isLive(d.origin())) {
+        // Sent by a node the cluster declared dead (frozen or cut off, and its peers were told
+        // peer-left): delivering it now would be stale, and could overtake newer messages.
+        membershipMetrics.staleDropped();
+        return;
+      }
       d.to().forEach(id -> deliverHere(id, d.event(), d.origin(), d.forwarded()));
       return;
     }
     if (!(message.body() instanceof JsonObject body)) {
       message.fail(400, "unknown node message");
+      return;
+    }
+    if (!live.isLive(body.getString(NodeMessages.FROM))) {
+      membershipMetrics.staleDropped();
+      message.fail(410, "sender is not a cluster member");
       return;
     }
     switch (body.getString(NodeMessages.KIND, "")) {
@@ -237,6 +262,11 @@ public final class NodeRouter {
     }
     PeerEvent event = ServerMessages.peerLeft(peerId);
     to.forEach(id -> deliverHere(id, event));
+  }
+
+  /** Names this node as the sender, so a receiver can ignore a node the cluster declared dead. */
+  private JsonObject stamp(JsonObject body) {
+    return body.put(NodeMessages.FROM, nodeId);
   }
 
   private static long version(JsonObject body) {

@@ -212,6 +212,14 @@ public final class LocalPeer {
     return seqAtDrop >= 0 ? seqAtDrop : seq;
   }
 
+  /** Ends this peer here after writing {@code lastFrame} (e.g. reconnect) to its socket, if any. */
+  public void end(String lastFrame, short code, String reason) {
+    if (connection != null) {
+      connection.send(lastFrame);
+    }
+    end(code, reason);
+  }
+
   /** Ends this peer here: its socket (if any) is closed without a drop, deliveries stop. */
   public void end(short code, String reason) {
     cancelAwayTimer();

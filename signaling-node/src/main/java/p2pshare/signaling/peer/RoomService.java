@@ -45,6 +45,7 @@ public final class RoomService {
   private final LocalPeers local;
   private final SignalingMetrics metrics;
   private final TurnCredentials turn;
+  private final NodeFence fence;
 
   public RoomService(
       Vertx vertx,
@@ -52,7 +53,9 @@ public final class RoomService {
       Membership membership,
       NodeRouter router,
       LocalPeers local,
-      SignalingMetrics metrics) {
+      SignalingMetrics metrics,
+      NodeFence fence) {
+    this.fence = fence;
     this.vertx = vertx;
     this.env = env;
     this.membership = membership;
@@ -69,6 +72,9 @@ public final class RoomService {
   /** A fresh join: a new peer id, added to the room unless it is full. */
   public Future<LocalPeer> join(
       ClientMessage.Join join, PeerConnection connection, Consumer<LocalPeer> beforeWelcome) {
+    if (fence.fenced()) {
+      return fenced();
+    }
     Context context = vertx.getOrCreateContext();
     String peerId = Ids.randomId();
     String meta = join.meta() == null ? null : join.meta().encode();
@@ -167,6 +173,9 @@ public final class RoomService {
   /** A resume with a token: here, from another live node, or as an orphan of a dead node. */
   public Future<LocalPeer> resume(
       ClientMessage.Join join, PeerConnection connection, Consumer<LocalPeer> beforeWelcome) {
+    if (fence.fenced()) {
+      return fenced();
+    }
     Future<LocalPeer> resumed =
         membership
             .consumeToken(Ids.sha256Hex(join.resume()))
@@ -200,6 +209,13 @@ public final class RoomService {
   }
 
   private record Found(String peerId, PeerRecord record) {}
+
+  /** While fenced this node owns no peer: the client asks the balancer again, as on a drain. */
+  private static <T> Future<T> fenced() {
+    return Future.failedFuture(
+        new ProtocolException(
+            ErrorCode.DRAINING, "this node is rejoining the cluster; ask the balancer again"));
+  }
 
   private static <T> Future<T> badResume() {
     return Future.failedFuture(
