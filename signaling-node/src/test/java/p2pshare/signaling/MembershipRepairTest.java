@@ -211,4 +211,53 @@ class MembershipRepairTest extends ClusterTestBase {
       }
     }
   }
+
+  @Test
+  void aPeerGivenUpByAFencedNodeResumesElsewhereBeforeTheMergeEnds() {
+    String room = Ids.randomId();
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
+        WsClient b = WsClient.connect(clientVertx, cluster.port(1))) {
+      Knowledge ka = new Knowledge(a, a.join(room));
+      JsonObject welcomeB = b.join(room);
+      String idB = welcomeB.getString("peerId");
+      await(List.of(ka), () -> ka.known.contains(idB), "a learns of b");
+
+      cluster
+          .node(1)
+          .guard()
+          .stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGING));
+      b.next("reconnect");
+      try (WsClient back = WsClient.connect(clientVertx, cluster.port(0))) {
+        // Its record still names node-2, which answers the handover: given up, take it over.
+        back.send(
+            new JsonObject()
+                .put("type", "join")
+                .put("v", 1)
+                .put("room", room)
+                .put("resume", welcomeB.getString("resume"))
+                .put("lastSeq", 0));
+        JsonObject welcome = back.next("welcome");
+        assertEquals(idB, welcome.getString("peerId"));
+        assertFalse(welcome.getBoolean("recovered"));
+        cluster
+            .node(1)
+            .guard()
+            .stateChanged(new LifecycleEvent(LifecycleEvent.LifecycleState.MERGED));
+
+        // The fence's clean-up must not touch the peer that moved on: a still reaches it.
+        String idA = welcome.getJsonArray("peers").getJsonObject(0).getString("id");
+        a.send(new JsonObject().put("type", "signal").put("to", idB).put("data", "still here"));
+        JsonObject signal = back.next("signal");
+        assertEquals(idA, signal.getString("from"));
+        PeerRecord record =
+            PeerRecord.fromJson(
+                hazelcast().<String, String>getMap(ClusterNames.PEERS_MAP).get(idB));
+        assertEquals("node-1", record.nodeId());
+        assertFalse(record.orphaned());
+        assertTrue(rooms().get(room).containsKey(idB));
+        ka.absorb();
+        assertEquals(List.of(), ka.violations);
+      }
+    }
+  }
 }

@@ -61,6 +61,18 @@ public final class NodeRouter {
     return consumer.completion();
   }
 
+  /**
+   * A handover answer: this node gave the peer up when it fenced itself, so the new node takes it
+   * over with nothing recovered (as from a dead node) instead of refusing the resume.
+   */
+  public static final class GivenUp extends RuntimeException {
+    public static final int FAILURE_CODE = 409;
+
+    public GivenUp() {
+      super("peer given up by a fenced node", null, false, false);
+    }
+  }
+
   /** Sends {@code message} to peers that all live on {@code targetNode}. */
   public void deliver(String targetNode, List<String> to, PeerEvent message) {
     deliver(targetNode, to, message, nodeId, false);
@@ -250,7 +262,10 @@ public final class NodeRouter {
           handoverHandler
               .apply(body)
               .onSuccess(message::reply)
-              .onFailure(e -> message.fail(404, e.getMessage()));
+              .onFailure(
+                  e ->
+                      message.fail(
+                          e instanceof GivenUp ? GivenUp.FAILURE_CODE : 404, e.getMessage()));
       default -> message.fail(400, "unknown node message");
     }
   }

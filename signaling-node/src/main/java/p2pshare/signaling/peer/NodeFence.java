@@ -39,6 +39,9 @@ public final class NodeFence {
   private final AtomicBoolean fenced = new AtomicBoolean();
   private final Set<LocalPeer> cut = ConcurrentHashMap.newKeySet();
 
+  /** Peers given up by a fence, remembered for the resume window so handovers can say so. */
+  private final Set<String> givenUp = ConcurrentHashMap.newKeySet();
+
   public NodeFence(
       Vertx vertx,
       String nodeId,
@@ -60,12 +63,20 @@ public final class NodeFence {
     return fenced.get();
   }
 
+  /** True if this node gave {@code peerId} up when it fenced itself (within the window). */
+  public boolean gaveUp(String peerId) {
+    return givenUp.contains(peerId);
+  }
+
   /** Stops acting for every local peer; no cluster call (the cluster may not have us yet). */
   public void fence(String why) {
     fenced.set(true);
     List<LocalPeer> peers = new ArrayList<>(local.all());
     peers.forEach(this::cut);
     cut.addAll(peers);
+    List<String> ids = peers.stream().map(LocalPeer::peerId).toList();
+    givenUp.addAll(ids);
+    vertx.setTimer(resumeWindowMs, t -> ids.forEach(givenUp::remove));
     metrics.fenced(peers.size());
     LOG.warn("fenced node={} why={} peers={}", nodeId, why, peers.size());
   }

@@ -115,6 +115,7 @@ public final class RoomService {
                           v ->
                               router.announceJoined(
                                   join.room(), peerId, meta, result.others(), result.version()))
+                      .compose(v -> stillHere(peer))
                       .map(
                           v -> {
                             // A fresh join restores no session: recovered is false (PROTOCOL.md).
@@ -210,6 +211,11 @@ public final class RoomService {
 
   private record Found(String peerId, PeerRecord record) {}
 
+  /** A join the node's fence cut short (the peer ended while joining) gets no welcome. */
+  private static Future<Void> stillHere(LocalPeer peer) {
+    return peer.state() == LocalPeer.State.GONE ? fenced() : Future.succeededFuture();
+  }
+
   /** While fenced this node owns no peer: the client asks the balancer again, as on a drain. */
   private static <T> Future<T> fenced() {
     return Future.failedFuture(
@@ -280,7 +286,8 @@ public final class RoomService {
                 return takeOver(peerId, record, join, connection, beforeWelcome, ar.result());
               }
               if (ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
-                  && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+                  && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
+                  && re.failureCode() != NodeRouter.GivenUp.FAILURE_CODE) {
                 return badResume();
               }
               // The old node does not answer: it is dead or dying, so nothing can be recovered.
@@ -334,6 +341,7 @@ public final class RoomService {
                   }
                   return announceTakeOver(peer, record, join, handed, result)
                       .compose(v -> membership.putToken(tokenHash, peerId))
+                      .compose(v -> stillHere(peer))
                       .map(
                           v -> {
                             boolean recovered =
@@ -429,6 +437,9 @@ public final class RoomService {
     String newNode = request.getString("node");
     Long lastSeq = request.getLong("lastSeq");
     LocalPeer peer = local.get(peerId);
+    if (peer == null && fence.gaveUp(peerId)) {
+      return Future.failedFuture(new NodeRouter.GivenUp());
+    }
     if (peer == null || peer.state() != LocalPeer.State.ACTIVE) {
       return Future.failedFuture("unknown peer");
     }
