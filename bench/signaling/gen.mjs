@@ -163,11 +163,12 @@ function sendData(c, to, t) {
 }
 
 function heartbeat(clients) {
-  // PeerJS drops clients silent for alive_timeout (90 s); Socket.IO/ours are answered by pong.
+  // PeerJS drops clients silent for alive_timeout (90 s); its own client sends one every 5 s.
+  // Socket.IO and p2p-share clients answer the server's pings instead.
   if (PROTO !== 'peerjs') return null;
   const h = setInterval(() => {
     for (const c of clients) if (c.ws.readyState === 1) c.ws.send('{"type":"HEARTBEAT"}');
-  }, 20000);
+  }, opt.heartbeatMs ?? 5000);
   h.unref();
   return h;
 }
@@ -342,22 +343,26 @@ async function relay() {
   };
 }
 
+// Open loop at fixed rates: each phase restarts the schedule at its own rate, warms up, then
+// measures one window. Every message carries its *intended* send time (no coordinated omission);
+// a delivery counts for the window its intended time falls in.
 async function openLoop() {
   const P = opt.pairs ?? 100;
-  const R = opt.rate ?? 1000; // total msgs/s
-  const warm = (opt.warmupS ?? 1) * 1000;
-  const dur = (opt.durationS ?? 5) * 1000;
-  if (R / (2 * P) > SOCK_RATE) throw new Error(`rate ${R} needs more pairs than ${P} at ${SOCK_RATE}/s per socket`);
+  const phases = opt.phases || [{ rate: opt.rate ?? 1000, warmupS: opt.warmupS ?? 1, durationS: opt.durationS ?? 5 }];
+  for (const ph of phases) {
+    if (ph.rate / (2 * P) > SOCK_RATE) throw new Error(`rate ${ph.rate} needs more pairs than ${P} at ${SOCK_RATE}/s per socket`);
+  }
   const pairs = await makePairs(P, opt.setupConc ?? 32);
   emit({ event: 'setup-done', pairs: P });
   const dirs = directions(pairs);
-  const lat = new Lat();
-  let measuring = false;
+  const errorsNow = () => pairs.reduce((s, p) => s + p.a.errors + p.b.errors, 0);
+  let lat = new Lat();
   let delivered = 0;
-  let sentInWindow = 0;
+  let winStart = Infinity;
+  let winEnd = Infinity;
   pairs.forEach((p) => {
     const rec = (t) => {
-      if (measuring) {
+      if (t >= winStart && t < winEnd) {
         delivered++;
         lat.add(performance.now() - t);
       }
@@ -365,52 +370,60 @@ async function openLoop() {
     p.a.onData = rec;
     p.b.onData = rec;
   });
-  const t0 = performance.now();
+  let R = 0;
+  let t0 = performance.now();
   let sent = 0;
+  let sentInWindow = 0;
   let rr = 0;
-  const end = t0 + warm + dur;
-  let mStart = 0;
   const ticker = setInterval(() => {
     const tnow = performance.now();
-    const due = Math.floor(((Math.min(tnow, end) - t0) * R) / 1000);
+    const due = Math.floor(((tnow - t0) * R) / 1000);
     while (sent < due) {
-      // stamp the intended send time (no coordinated omission)
       const intended = t0 + (sent * 1000) / R;
       const d = dirs[rr++ % dirs.length];
       sendData(d.from, d.to, intended);
       sent++;
-      if (measuring) sentInWindow++;
+      if (intended >= winStart && intended < winEnd) sentInWindow++;
     }
   }, 1);
-  await sleep(warm);
-  measuring = true;
-  loopDelay.reset();
-  mStart = performance.now();
-  const c0 = cpuNow();
-  emit({ event: 'window-start' });
-  await sleep(dur);
-  emit({ event: 'window-end' });
-  const c1 = cpuNow();
-  const mEnd = performance.now();
+  const results = [];
+  for (const ph of phases) {
+    R = ph.rate;
+    t0 = performance.now();
+    sent = 0;
+    await sleep((ph.warmupS ?? 1) * 1000);
+    lat = new Lat();
+    delivered = 0;
+    sentInWindow = 0;
+    const e0 = errorsNow();
+    loopDelay.reset();
+    winStart = performance.now();
+    winEnd = Infinity;
+    const c0 = cpuNow();
+    emit({ event: 'window-start', label: ph.label ?? String(R) });
+    await sleep((ph.durationS ?? 5) * 1000);
+    winEnd = performance.now();
+    emit({ event: 'window-end', label: ph.label ?? String(R) });
+    const c1 = cpuNow();
+    const lag = genLag();
+    await sleep(500); // the window's last messages land (the next phase already runs)
+    results.push({
+      rate: R,
+      label: ph.label ?? String(R),
+      achievedPerSec: Math.round((delivered * 1000) / (winEnd - winStart)),
+      sentInWindow,
+      delivered,
+      latencyMs: lat.summary(),
+      genCpuPct: Math.round(((c1 - c0) / (winEnd - winStart)) * 100),
+      ...lag,
+      serverErrors: errorsNow() - e0,
+    });
+    winStart = Infinity;
+  }
   clearInterval(ticker);
-  await sleep(500); // let the last ones land
-  measuring = false;
-  const errors = pairs.reduce((s, p) => s + p.a.errors + p.b.errors, 0);
+  const errors = errorsNow();
   closeAll(pairs.flatMap((p) => [p.a, p.b]));
-  return {
-    scenario: 'rate',
-    proto: PROTO,
-    pairs: P,
-    rate: R,
-    achievedPerSec: Math.round((delivered * 1000) / (mEnd - mStart)),
-    sentInWindow,
-    delivered,
-    latencyMs: lat.summary(),
-    genCpuPct: Math.round(((c1 - c0) / (mEnd - mStart)) * 100),
-    ...genLag(),
-    serverErrors: errors,
-    lastError,
-  };
+  return { scenario: 'rate', proto: PROTO, pairs: P, ...results[0], phases: results, serverErrors: errors, lastError };
 }
 
 // connect N sockets with C in flight; each joins its own room (ours/sio) and is held until the end

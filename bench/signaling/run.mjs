@@ -1,9 +1,13 @@
 // Signaling benchmark suites. Each suite starts the systems it compares, runs the load generator
-// (pinned to another core) against them in interleaved rounds, stops them, and prints a table and
-// one JSON line. Usage: node run.mjs <suite> [--quick] [--rounds N]
-//   suites: relay | rate | cross | connect | idle | idle50k | profile | quickfig | smoke | all
+// (pinned to another core) against them, stops them, and prints a table and one JSON line.
+// Usage: node run.mjs <suite> [--quick] [--rounds N]
+//   headline (fixed rate, CPU per unit of work; headline.mjs): rate | cross-rate | connect | idle | all
+//   secondary (closed loops, sweeps): relay | rate50 | cross | connect-burst | idle-heap | idle50k |
+//     secondary; profiles: profile | profileconnect | connectknob | idlehisto | quickfig; smoke
 import { runGen, stopAll, machine, sleep, LOGS } from './lib/procs.mjs';
 import { startOurs, startPeerJS, startSio } from './lib/systems.mjs';
+import { median, ratio, table } from './lib/report.mjs';
+import { headlineSuites } from './headline.mjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -12,29 +16,13 @@ const suite = argv[0] || 'relay';
 const QUICK = argv.includes('--quick');
 const roundsArg = argv.indexOf('--rounds');
 const ROUNDS = roundsArg >= 0 ? Number(argv[roundsArg + 1]) : QUICK ? 1 : 3;
-const SUITE_DEADLINE_MS = (suite === 'smoke' ? 300 : QUICK ? 300 : suite === 'all' ? 3600 : 1200) * 1000;
+const SUITE_DEADLINE_MS = (suite === 'smoke' ? 300 : QUICK ? 300 : suite === 'all' || suite === 'secondary' ? 3600 : 1200) * 1000;
 setTimeout(() => {
   console.error(`suite ${suite} passed its time budget; stopping`);
   stopAll().then(() => process.exit(4));
 }, SUITE_DEADLINE_MS).unref();
 
 const started = new Date().toISOString();
-const median = (xs) => {
-  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
-  if (!s.length) return null;
-  const h = Math.floor(s.length / 2);
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
-const fmt = (x, d = 0) => (x == null ? '-' : typeof x === 'number' ? x.toFixed(d) : String(x));
-const ratio = (a, b) => (a != null && b ? Math.round((a / b) * 100) / 100 : null);
-
-function table(title, cols, rows) {
-  const w = cols.map((c) => Math.max(c.h.length, ...rows.map((r) => fmt(r[c.k], c.d).length)));
-  console.log(`\n${title}`);
-  console.log(cols.map((c, i) => c.h.padStart(w[i])).join('  '));
-  for (const r of rows) console.log(cols.map((c, i) => fmt(r[c.k], c.d).padStart(w[i])).join('  '));
-}
-
 function relayRow(system, label, r) {
   return {
     system,
@@ -567,12 +555,15 @@ async function suiteSmoke() {
 }
 
 const suites = {
+  // headline: fixed offered rate, CPU per unit of work, one server at a time (headline.mjs)
+  ...headlineSuites,
+  // secondary: closed loops at saturation and the older sweeps
   relay: suiteRelay,
-  rate: suiteRate,
+  rate50: suiteRate,
   cross: suiteCross,
-  connect: suiteConnect,
+  'connect-burst': suiteConnect,
   connectknob: suiteConnectKnob,
-  idle: suiteIdle,
+  'idle-heap': suiteIdle,
   idle50k: suiteIdle50k,
   profile: suiteProfile,
   idlehisto: suiteIdleHisto,
@@ -584,7 +575,7 @@ const suites = {
 async function main() {
   const m = machine();
   console.log(`# ${suite}${QUICK ? ' --quick' : ''} ${started} | ${m.nproc} cores, ${m.cpu} | load ${m.loadavg} | cpu pressure avg60 ${m.cpuPressureSomeAvg60}% | ${m.node}`);
-  const names = suite === 'all' ? ['relay', 'rate', 'cross', 'connect', 'idle', 'idle50k'] : [suite];
+  const names = suite === 'all' ? ['rate', 'cross-rate', 'connect', 'idle'] : suite === 'secondary' ? ['relay', 'rate50', 'cross', 'connect-burst', 'idle-heap', 'idle50k'] : [suite];
   const out = {};
   for (const n of names) {
     if (!suites[n]) throw new Error(`unknown suite ${n}; one of ${Object.keys(suites).join(', ')}, all`);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# One command per suite: bench/signaling/run.sh <relay|rate|cross|connect|idle|idle50k|profile|
-#   profileconnect|connectknob|idlehisto|quickfig|smoke|all> [--quick] [--rounds N]
+# One command per suite: bench/signaling/run.sh <suite> [--quick] [--rounds N]
+#   headline (fixed rate, CPU per unit of work): rate | cross-rate | connect | idle | all
+#   secondary: relay | rate50 | cross | connect-burst | idle-heap | idle50k | secondary
+#   profiles: profile | profileconnect | connectknob | idlehisto | quickfig; smoke (CI)
 # Installs its npm deps from the lock file (ws, bufferutil, peer@1.0.2, socket.io,
 # @socket.io/redis-adapter, redis) and redis-server (apt-get) if missing; needs the jars from
 # `mvn -q -B -ntp -DskipTests package` at the repository root.

@@ -95,6 +95,17 @@ export function procCpuS(pid) {
     return 0;
   }
 }
+/** Seconds since the process started (from /proc: its start time in clock ticks since boot). */
+export function procUptimeS(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    const bootUptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return bootUptime - Number(f[19]) / TICK;
+  } catch {
+    return null;
+  }
+}
 export function rssBytes(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -141,7 +152,7 @@ export function runGen(opts, servers = [], { onEvent, cpu = GEN_CPU, timeoutMs }
     let buf = '';
     let err = '';
     let w0 = null;
-    let measured = null;
+    const windows = [];
     let result = null;
     const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs ?? ((opts.deadlineS ?? 120) + 10) * 1000);
     child.stderr.on('data', (d) => (err += d));
@@ -158,18 +169,21 @@ export function runGen(opts, servers = [], { onEvent, cpu = GEN_CPU, timeoutMs }
           continue;
         }
         if (ev.event === 'window-start') {
-          w0 = { t: performance.now(), cores: coreTimes(), cpu: servers.map((s) => procCpuS(s.pid)) };
+          w0 = { t: performance.now(), cores: coreTimes(), cpu: servers.map((s) => procCpuS(s.pid)), uptime: servers.map((s) => procUptimeS(s.pid)) };
         } else if (ev.event === 'window-end' && w0) {
           const t = performance.now();
           const cpuS = servers.map((s, k) => procCpuS(s.pid) - w0.cpu[k]);
           const secs = (t - w0.t) / 1000;
-          measured = {
+          windows.push({
+            label: ev.label,
             windowS: Math.round(secs * 100) / 100,
             serverCpuPct: Math.round((cpuS.reduce((a, b) => a + b, 0) / secs) * 100),
             serverCpuPctEach: cpuS.map((c) => Math.round((c / secs) * 100)),
             serverCpuS: cpuS.reduce((a, b) => a + b, 0),
             coresBusyPct: coreBusyPct(w0.cores, coreTimes()),
-          };
+            // JVM uptime at the window's ends (for GC logs decorated with uptime)
+            uptimeS: servers.map((s) => [w0.uptime[servers.indexOf(s)], procUptimeS(s.pid)]),
+          });
         } else if (ev.event === 'result') {
           result = ev;
         } else if (ev.event === 'error') {
@@ -180,7 +194,7 @@ export function runGen(opts, servers = [], { onEvent, cpu = GEN_CPU, timeoutMs }
     });
     child.on('exit', (code) => {
       clearTimeout(killer);
-      if (result) resolve({ ...result, ...(measured || {}) });
+      if (result) resolve({ ...result, ...(windows[0] || {}), windows });
       else reject(new Error(`generator failed (${code}): ${err.slice(0, 2000)}`));
     });
     child.genProc = true;
