@@ -7,7 +7,8 @@
 //   idle        RSS and CPU of idle sockets held open, p2p-share vs PeerJS
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { runGen, procCpuS, rssBytes, sleep, LOGS, ROOT } from './lib/procs.mjs';
+import { execFileSync } from 'node:child_process';
+import { runGen, procCpuS, rssBytes, sleep, LOGS, ROOT, HERE } from './lib/procs.mjs';
 import { startOurs, startPeerJS, startSio } from './lib/systems.mjs';
 import { gcLogFlag, gcWindow } from './lib/gclog.mjs';
 import { ratio, table } from './lib/report.mjs';
@@ -274,9 +275,90 @@ export async function suiteIdleCost() {
   return { N, holdS, rows };
 }
 
+
+/**
+ * Bytes allocated per relayed message: one node under an open loop; a JFR recording with only
+ * allocation events covers a window; per-thread allocation totals at its start and end, and the
+ * sampled allocations by class and by the first p2p-share (or else library) frame.
+ */
+export async function suiteAlloc() {
+  const pairs = QUICK ? 100 : 400;
+  const rate = Number(process.env.BENCH_ALLOC_RATE || (QUICK ? 2000 : 5000));
+  const file = join(LOGS, `alloc-${Date.now()}.jfr`);
+  const { sys } = { sys: await startOurs(1) };
+  const pid = String(sys.procs[0].pid);
+  let t0;
+  let t1;
+  try {
+    await runGen(
+      { scenario: 'rate', proto: 'ours', urls: [sys.urls[0]], pairs, phases: [{ rate, warmupS: WARM_S, durationS: WINDOW_S }], deadlineS: 120 + WARM_S + WINDOW_S },
+      sys.procs,
+      {
+        onEvent: (ev) => {
+          if (ev.event === 'window-start') {
+            t0 = Date.now();
+            execFileSync('jcmd', [pid, 'JFR.start', 'name=alloc', `settings=${join(HERE, 'alloc.jfc')}`, `filename=${file}`]);
+          } else if (ev.event === 'window-end') {
+            execFileSync('jcmd', [pid, 'JFR.stop', 'name=alloc', `filename=${file}`]);
+            t1 = Date.now();
+          }
+        },
+      },
+    );
+  } finally {
+    await sys.stop();
+  }
+  const text = execFileSync('jfr', ['print', '--events', 'jdk.ThreadAllocationStatistics', file], { maxBuffer: 1 << 30 }).toString();
+  const byThread = new Map();
+  // the span the totals cover: the recording's own first and last statistics (jcmd takes a while)
+  const stamps = [...text.matchAll(/startTime = (\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+  const spanS = stamps.length ? Math.max(...stamps) - Math.min(...stamps) : (t1 - t0) / 1000;
+  for (const block of text.split('jdk.ThreadAllocationStatistics {').slice(1)) {
+    const a = Number((/allocated = ([\d.]+) (bytes|kB|MB|GB)/.exec(block) || []).slice(1, 2)[0]);
+    const unit = (/allocated = [\d.]+ (bytes|kB|MB|GB)/.exec(block) || [])[1];
+    const name = (/thread = "([^"]+)"/.exec(block) || [])[1] || '?';
+    const bytes = a * ({ bytes: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[unit] || 1);
+    const r = byThread.get(name) || { min: Infinity, max: 0 };
+    r.min = Math.min(r.min, bytes);
+    r.max = Math.max(r.max, bytes);
+    byThread.set(name, r);
+  }
+  const threads = [...byThread].map(([name, r]) => ({ name, bytes: r.max - r.min })).sort((a, b) => b.bytes - a.bytes);
+  const total = threads.reduce((s, t) => s + t.bytes, 0);
+  const msgs = rate * spanS;
+  const samples = execFileSync('jfr', ['print', '--stack-depth', '30', '--events', 'jdk.ObjectAllocationSample', file], { maxBuffer: 1 << 30 }).toString();
+  const byClass = new Map();
+  const bySite = new Map();
+  let weightTotal = 0;
+  for (const block of samples.split('jdk.ObjectAllocationSample {').slice(1)) {
+    const cls = (/objectClass = (\S+)/.exec(block) || [])[1] || '?';
+    const wm = /weight = ([\d.]+) (bytes|kB|MB|GB)/.exec(block);
+    const w = wm ? Number(wm[1]) * ({ bytes: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[wm[2]] || 1) : 0;
+    const frames = ((/stackTrace = \[([\s\S]*?)\n\s*\]/.exec(block) || [])[1] || '').split('\n').map((l) => l.trim().replace(/\s+line:.*$/, '')).filter(Boolean);
+    const site = frames.find((f) => f.startsWith('p2pshare.')) || frames.find((f) => !f.startsWith('java.')) || frames[0] || '?';
+    weightTotal += w;
+    byClass.set(cls, (byClass.get(cls) || 0) + w);
+    bySite.set(site, (bySite.get(site) || 0) + w);
+  }
+  const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, w]) => ({ k, perMsg: Math.round((w / weightTotal) * (total / msgs)), share: Math.round((w * 1000) / weightTotal) / 10 }));
+  const rows = [
+    { k: `TOTAL (all threads), ${Math.round(msgs)} msgs at ${rate}/s`, perMsg: Math.round(total / msgs), share: 100 },
+    ...threads.slice(0, 5).map((t) => ({ k: `thread ${t.name}`, perMsg: Math.round(t.bytes / msgs), share: Math.round((t.bytes * 1000) / total) / 10 })),
+    ...top(byClass).map((r) => ({ ...r, k: `class ${r.k}` })),
+    ...top(bySite).map((r) => ({ ...r, k: `site ${r.k}` })),
+  ];
+  table(`alloc: bytes allocated per relayed message (JFR ThreadAllocationStatistics over ${spanS.toFixed(1)} s; classes and sites from allocation samples, scaled to the total)`, [
+    { h: 'B/msg', k: 'perMsg' },
+    { h: 'share %', k: 'share', d: 1 },
+    { h: 'what', k: 'k' },
+  ], rows);
+  return { rate, file, perMsg: Math.round(total / msgs), rows };
+}
+
 export const headlineSuites = {
   rate: suiteRateHeadline,
   'cross-rate': suiteCrossRate,
   connect: suiteConnectCost,
   idle: suiteIdleCost,
+  alloc: suiteAlloc,
 };

@@ -18,7 +18,7 @@ import p2pshare.signaling.protocol.PeerEvent;
  */
 public record DeliverFrame(List<String> to, PeerEvent event, String origin, boolean forwarded) {
   public Buffer encode() {
-    byte[] head = event.head().getBytes(StandardCharsets.UTF_8);
+    byte[] head = event.headBytes();
     Buffer out = Buffer.buffer(head.length + 64 + 32 * to.size());
     out.appendByte((byte) (forwarded ? 1 : 0));
     appendString(out, origin);
@@ -39,7 +39,7 @@ public record DeliverFrame(List<String> to, PeerEvent event, String origin, bool
       to.add(r.string());
     }
     String type = r.string();
-    String head = r.string();
+    byte[] head = r.bytes();
     return new DeliverFrame(to, new PeerEvent(type, head), origin, forwarded);
   }
 
@@ -64,6 +64,13 @@ public record DeliverFrame(List<String> to, PeerEvent event, String origin, bool
       int value = in.getUnsignedShort(pos);
       pos += 2;
       return value;
+    }
+
+    byte[] bytes() {
+      int length = in.getInt(pos);
+      byte[] b = in.getBytes(pos + 4, pos + 4 + length);
+      pos += 4 + length;
+      return b;
     }
 
     String string() {

@@ -74,18 +74,24 @@ public final class SignalingMetrics {
 
   public void messageIn(String type) {
     messageTotal.incrementAndGet();
-    messagesIn
-        .computeIfAbsent(
-            type, t -> counter("p2p_messages_in", "Client messages received, by type", t))
-        .increment();
+    Counter c = messagesIn.get(type); // a plain get first: no capturing lambda per message
+    if (c == null) {
+      c =
+          messagesIn.computeIfAbsent(
+              type, t -> counter("p2p_messages_in", "Client messages received, by type", t));
+    }
+    c.increment();
   }
 
   public void messageOut(String type) {
     messageTotal.incrementAndGet();
-    messagesOut
-        .computeIfAbsent(
-            type, t -> counter("p2p_messages_out", "Messages sent to clients, by type", t))
-        .increment();
+    Counter c = messagesOut.get(type);
+    if (c == null) {
+      c =
+          messagesOut.computeIfAbsent(
+              type, t -> counter("p2p_messages_out", "Messages sent to clients, by type", t));
+    }
+    c.increment();
   }
 
   private Counter counter(String name, String description, String type) {

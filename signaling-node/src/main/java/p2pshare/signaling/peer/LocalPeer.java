@@ -148,10 +148,10 @@ public final class LocalPeer {
           return; // it knows this presence already: exactly once, whatever path brought it
         }
         seq++;
-        String text = message.withSeq(seq);
-        ring.add(seq, text);
+        io.netty.buffer.ByteBuf frame = message.frame(seq);
+        ring.add(seq, frame);
         if (connection != null) {
-          connection.send(text);
+          connection.send(frame.retainedDuplicate());
         }
       }
     }
@@ -224,6 +224,7 @@ public final class LocalPeer {
   public void end(short code, String reason) {
     cancelAwayTimer();
     state = State.GONE;
+    onLoop(ring::clear); // on its own loop: a delivery running there finishes first
     PeerConnection old = connection;
     connection = null;
     if (old != null) {

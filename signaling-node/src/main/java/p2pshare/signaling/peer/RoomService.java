@@ -461,7 +461,8 @@ public final class RoomService {
   }
 
   /** Relays a signal to one peer of the sender's room. */
-  public void signal(LocalPeer from, String to, String data) throws ProtocolException {
+  public void signal(LocalPeer from, String to, p2pshare.signaling.protocol.JsonText data)
+      throws ProtocolException {
     RoomView view = local.view(from.room());
     String node = view == null || to.equals(from.peerId()) ? null : view.nodeOf(to);
     if (node == null) {
@@ -473,7 +474,7 @@ public final class RoomService {
   /**
    * Relays a broadcast to every other peer of the sender's room, one event-bus message per node.
    */
-  public void broadcast(LocalPeer from, String data) {
+  public void broadcast(LocalPeer from, p2pshare.signaling.protocol.JsonText data) {
     RoomView view = local.view(from.room());
     if (view == null) {
       return;

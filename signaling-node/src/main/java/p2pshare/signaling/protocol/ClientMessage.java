@@ -15,15 +15,15 @@ public sealed interface ClientMessage {
     }
   }
 
-  /** Relay {@code data} (any JSON value, kept as its JSON text) to one peer of the room. */
-  record Signal(String to, String data) implements ClientMessage {
+  /** Relay {@code data} (any JSON value, kept as the sender's bytes) to one peer of the room. */
+  record Signal(String to, JsonText data) implements ClientMessage {
     public String type() {
       return "signal";
     }
   }
 
-  /** Relay {@code data} (JSON text) to every other peer of the room. */
-  record Broadcast(String data) implements ClientMessage {
+  /** Relay {@code data} (the sender's JSON bytes) to every other peer of the room. */
+  record Broadcast(JsonText data) implements ClientMessage {
     public String type() {
       return "broadcast";
     }

@@ -1,8 +1,6 @@
 package p2pshare.signaling.protocol;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import p2pshare.cluster.Ids;
 
 /** Parses and validates one text frame into a {@link ClientMessage}. */
@@ -15,8 +13,16 @@ public final class ClientMessageCodec {
   private ClientMessageCodec() {}
 
   public static ClientMessage decode(String text) throws ProtocolException {
-    Map<String, Object> json = JsonFields.read(text);
-    Object type = json.get("type");
+    return decode(JsonFields.read(text));
+  }
+
+  /** Decodes a frame's UTF-8 bytes (already checked to be valid UTF-8) without a String. */
+  public static ClientMessage decode(byte[] utf8, int offset, int length) throws ProtocolException {
+    return decode(JsonFields.read(utf8, offset, length));
+  }
+
+  private static ClientMessage decode(JsonFields.Frame json) throws ProtocolException {
+    Object type = json.type;
     if (!(type instanceof String)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing string field 'type'");
     }
@@ -30,7 +36,7 @@ public final class ClientMessageCodec {
     };
   }
 
-  private static ClientMessage join(Map<String, Object> json) throws ProtocolException {
+  private static ClientMessage join(JsonFields.Frame json) throws ProtocolException {
     Object v = json.get("v");
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'v' must be a whole number");
@@ -42,10 +48,10 @@ public final class ClientMessageCodec {
     Object metaValue = json.get("meta");
     JsonObject meta = null;
     if (metaValue != null && metaValue != JsonFields.NULL) {
-      if (!(metaValue instanceof JsonFields.Raw raw) || !raw.json().startsWith("{")) {
+      if (!(metaValue instanceof JsonFields.Raw raw) || !raw.text().startsWith('{')) {
         throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'meta' must be an object");
       }
-      if (raw.json().getBytes(StandardCharsets.UTF_8).length > MAX_META_BYTES) {
+      if (raw.text().length() > MAX_META_BYTES) {
         throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'meta' is larger than 1 KiB");
       }
       meta = new JsonObject(raw.json());
@@ -64,7 +70,7 @@ public final class ClientMessageCodec {
     return new ClientMessage.Join(n.intValue(), room, meta, resume, lastSeq);
   }
 
-  private static ClientMessage signal(Map<String, Object> json) throws ProtocolException {
+  private static ClientMessage signal(JsonFields.Frame json) throws ProtocolException {
     String to = string(json, "to", true);
     if (to.length() != PEER_ID_LENGTH) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'to' is not a peer id");
@@ -72,7 +78,7 @@ public final class ClientMessageCodec {
     return new ClientMessage.Signal(to, data(json));
   }
 
-  private static ClientMessage ping(Map<String, Object> json) throws ProtocolException {
+  private static ClientMessage ping(JsonFields.Frame json) throws ProtocolException {
     Object t = json.get("t");
     if (!(t instanceof Number)) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "'t' must be a number");
@@ -80,15 +86,15 @@ public final class ClientMessageCodec {
     return new ClientMessage.Ping(t);
   }
 
-  /** The {@code data} value as JSON text, relayed without being rebuilt. */
-  private static String data(Map<String, Object> json) throws ProtocolException {
-    if (!json.containsKey("data")) {
+  /** The {@code data} value as the sender's exact JSON bytes, relayed without being rebuilt. */
+  private static JsonText data(JsonFields.Frame frame) throws ProtocolException {
+    if (frame.data == null) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, "missing field 'data'");
     }
-    return JsonFields.toJson(json.get("data"));
+    return frame.data;
   }
 
-  private static String string(Map<String, Object> json, String field, boolean required)
+  private static String string(JsonFields.Frame json, String field, boolean required)
       throws ProtocolException {
     Object value = json.get(field);
     if (value == null || value == JsonFields.NULL) {

@@ -51,26 +51,47 @@ public final class ServerMessages {
     return new PeerEvent("peer-left", "{\"type\":\"peer-left\",\"peerId\":" + quote(peerId));
   }
 
-  /** {@code dataJson} is the sender's {@code data} value as validated JSON text, relayed as is. */
+  /** {@code data} is the sender's {@code data} value as validated JSON bytes, relayed as is. */
+  public static PeerEvent signal(String from, JsonText data) {
+    return relay("signal", SIGNAL_HEAD, from, data);
+  }
+
+  public static PeerEvent broadcast(String from, JsonText data) {
+    return relay("broadcast", BROADCAST_HEAD, from, data);
+  }
+
   public static PeerEvent signal(String from, String dataJson) {
-    return relay("signal", from, dataJson);
+    return signal(from, JsonText.of(dataJson));
   }
 
   public static PeerEvent broadcast(String from, String dataJson) {
-    return relay("broadcast", from, dataJson);
+    return broadcast(from, JsonText.of(dataJson));
   }
 
-  private static PeerEvent relay(String type, String from, String dataJson) {
-    String head =
-        new StringBuilder(dataJson.length() + 64)
-            .append("{\"type\":\"")
-            .append(type)
-            .append("\",\"from\":")
-            .append(quote(from))
-            .append(",\"data\":")
-            .append(dataJson)
-            .toString();
-    return new PeerEvent(type, head);
+  private static final byte[] SIGNAL_HEAD = ascii("{\"type\":\"signal\",\"from\":\"");
+  private static final byte[] BROADCAST_HEAD = ascii("{\"type\":\"broadcast\",\"from\":\"");
+  private static final byte[] DATA = ascii("\",\"data\":");
+
+  /**
+   * One byte array: head, sender id, data. Peer ids are the node's own base64url ids, which need no
+   * JSON escaping.
+   */
+  private static PeerEvent relay(String type, byte[] head, String from, JsonText data) {
+    int idLength = from.length();
+    byte[] out = new byte[head.length + idLength + DATA.length + data.length()];
+    System.arraycopy(head, 0, out, 0, head.length);
+    int at = head.length;
+    for (int i = 0; i < idLength; i++) {
+      out[at++] = (byte) from.charAt(i);
+    }
+    System.arraycopy(DATA, 0, out, at, DATA.length);
+    at += DATA.length;
+    System.arraycopy(data.bytes(), data.offset(), out, at, data.length());
+    return new PeerEvent(type, out);
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   public static JsonObject pong(Object t) {

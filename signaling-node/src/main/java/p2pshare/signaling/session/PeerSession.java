@@ -1,6 +1,11 @@
 package p2pshare.signaling.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ByteProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.http.WebSocketInternal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import p2pshare.signaling.Limits;
@@ -80,13 +86,14 @@ public final class PeerSession implements PeerConnection {
   /** Sent on drain: the client should ask the balancer again and resume elsewhere. */
   public void sendReconnect() {
     if (state != State.CLOSED) {
-      socket.writeTextMessage(ServerMessages.reconnect("draining").encode());
+      write(utf8(ServerMessages.reconnect("draining").encode()));
     }
   }
 
   public void ping() {
     if (state != State.CLOSED) {
-      socket.writePing(io.vertx.core.buffer.Buffer.buffer("p"));
+      // through the batch: a verticle's periodic ping of all its sockets is flushed once each
+      FlushBatch.write(channel(), new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
     }
   }
 
@@ -139,18 +146,22 @@ public final class PeerSession implements PeerConnection {
       return;
     }
     ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
-    String text;
-    try {
-      text =
-          buf.forEachByte(IS_ASCII) == -1
-              ? buf.toString(StandardCharsets.US_ASCII)
-              : StandardCharsets.UTF_8.newDecoder().decode(buf.nioBuffer()).toString();
-    } catch (CharacterCodingException e) {
-      state = State.CLOSED;
-      socket.close((short) 1007, "invalid UTF-8");
-      return;
+    if (buf.forEachByte(IS_ASCII) != -1) {
+      try {
+        StandardCharsets.UTF_8.newDecoder().decode(buf.nioBuffer());
+      } catch (CharacterCodingException e) {
+        state = State.CLOSED;
+        socket.close((short) 1007, "invalid UTF-8");
+        return;
+      }
     }
-    onText(text);
+    // Vert.x hands frames over in heap buffers: parse their array in place, no String.
+    if (buf.hasArray()) {
+      onText(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+    } else {
+      byte[] copy = ByteBufUtil.getBytes(buf);
+      onText(copy, 0, copy.length);
+    }
   }
 
   /**
@@ -183,10 +194,10 @@ public final class PeerSession implements PeerConnection {
     }
   }
 
-  private void onText(String text) {
+  private void onText(byte[] utf8, int offset, int length) {
     ClientMessage message;
     try {
-      message = ClientMessageCodec.decode(text);
+      message = ClientMessageCodec.decode(utf8, offset, length);
     } catch (ProtocolException e) {
       sendError(e.code(), e.getMessage(), null);
       return;
@@ -282,16 +293,43 @@ public final class PeerSession implements PeerConnection {
 
   @Override
   public void send(String text) {
+    send(utf8(text));
+  }
+
+  @Override
+  public void send(ByteBuf utf8) {
     if (state == State.CLOSED) {
+      utf8.release();
       return;
     }
-    if (socket.writeQueueFull()) {
+    // Our frames bypass Vert.x's queue, so the channel's own water mark (1 MiB) is the bound.
+    if (!channel().channel().isWritable()) {
       // A reader that does not keep up is closed; a resume replays what the ring still holds.
+      utf8.release();
       metrics.slowConsumerClosed();
       socket.close((short) 1008, "slow consumer");
       return;
     }
-    socket.writeTextMessage(text);
+    write(utf8);
+  }
+
+  /**
+   * Every text frame of ours goes this one way, straight to the socket's Netty pipeline (Vert.x's
+   * write path would copy a pooled buffer to the heap and flush per message), so their order is the
+   * order they were sent in.
+   */
+  private void write(ByteBuf utf8) {
+    FlushBatch.write(channel(), new TextWebSocketFrame(utf8));
+  }
+
+  private io.netty.channel.ChannelHandlerContext channel() {
+    return ((WebSocketInternal) socket).channelHandlerContext();
+  }
+
+  private static ByteBuf utf8(String text) {
+    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(ByteBufUtil.utf8MaxBytes(text));
+    ByteBufUtil.writeUtf8(buf, text);
+    return buf;
   }
 
   @Override
@@ -304,7 +342,7 @@ public final class PeerSession implements PeerConnection {
 
   private void sendError(ErrorCode code, String message, String ref) {
     metrics.error(code);
-    socket.writeTextMessage(ServerMessages.error(code, message, ref).encode());
+    write(utf8(ServerMessages.error(code, message, ref).encode()));
     if (code.closes()) {
       state = State.CLOSED;
       socket.close(code.closeCode(), code.wireName());
