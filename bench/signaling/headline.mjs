@@ -355,10 +355,57 @@ export async function suiteAlloc() {
   return { rate, file, perMsg: Math.round(total / msgs), rows };
 }
 
+/**
+ * The collector and sizes for signaling-node/jvm.options, side by side: the same node and open
+ * loop with each variant's flags instead of the shipped ones, GC logs read over the window.
+ */
+export async function suiteGcChoice() {
+  const pairs = QUICK ? 100 : 400;
+  const rate = Number(process.env.BENCH_GC_RATE || (QUICK ? 2000 : 5000));
+  const variants = (process.env.BENCH_GC_VARIANTS || '')
+    .split('|')
+    .filter(Boolean);
+  const list = variants.length
+    ? variants
+    : ['(JVM default)', '-XX:+UseSerialGC -Xmn32m', '-XX:+UseSerialGC -Xmn128m', '-XX:+UseParallelGC -Xmn32m', '-XX:+UseG1GC -XX:MaxGCPauseMillis=5'];
+  const rows = [];
+  for (const v of list) {
+    const flags = v.startsWith('(') ? [] : v.split(' ');
+    const gcLog = join(LOGS, `gc-choice-${Date.now()}.log`);
+    const sys = await startOurs(1, { shippedOptions: false, javaOpts: ['-XX:+ExitOnOutOfMemoryError', ...flags, gcLogFlag(gcLog)] });
+    try {
+      const r = await openLoopOn(sys, { pairs, phases: [{ label: v, rate, warmupS: WARM_S, durationS: WINDOW_S }], urls: [sys.urls[0]] });
+      const [row] = rateRows(sys, r, gcLog);
+      const w = r.windows[0];
+      const gc = gcWindow(gcLog, w.uptimeS[0][0], w.uptimeS[0][1]);
+      rows.push({ ...row, system: v, gcPausePct: gc.pausePct, rssMiB: Math.round(rssBytes(sys.procs[0].pid) / 1048576) });
+    } finally {
+      await sys.stop();
+    }
+  }
+  table(`gc: one node, open loop ${rate}/s, ${pairs} pairs, ${WARM_S} s warm-up, ${WINDOW_S} s window, each variant's flags instead of jvm.options`, [
+    { h: 'flags', k: 'system' },
+    { h: 'server cpu%', k: 'serverCpuPct' },
+    { h: 'cpu µs/msg', k: 'cpuUsPerMsg' },
+    { h: 'p50 ms', k: 'p50', d: 2 },
+    { h: 'p99 ms', k: 'p99', d: 2 },
+    { h: 'p999 ms', k: 'p999', d: 2 },
+    { h: 'GCs', k: 'gcs' },
+    { h: 'GC max ms', k: 'gcMaxMs', d: 1 },
+    { h: 'GC pause %', k: 'gcPausePct', d: 1 },
+    { h: 'alloc B/msg', k: 'allocBPerMsg' },
+    { h: 'RSS MiB', k: 'rssMiB' },
+    { h: 'gen lag p99', k: 'genLagP99', d: 1 },
+    { h: 'valid', k: 'valid' },
+  ], rows);
+  return { rate, pairs, rows };
+}
+
 export const headlineSuites = {
   rate: suiteRateHeadline,
   'cross-rate': suiteCrossRate,
   connect: suiteConnectCost,
   idle: suiteIdleCost,
   alloc: suiteAlloc,
+  gc: suiteGcChoice,
 };

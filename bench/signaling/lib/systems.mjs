@@ -20,7 +20,7 @@ export const NODE_JAR = process.env.BENCH_NODE_JAR || join(ROOT, 'signaling-node
 export const NODE_JVM_OPTIONS = `@${join(ROOT, 'signaling-node', 'jvm.options')}`;
 
 /** p2p-share: n signaling nodes forming one Hazelcast cluster. */
-export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu } = {}) {
+export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu, shippedOptions = true } = {}) {
   if (!exists(NODE_JAR)) {
     throw new Error(`${NODE_JAR} is missing: run 'mvn -q -B -ntp -DskipTests package' at the root first`);
   }
@@ -35,7 +35,8 @@ export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu } = {}) 
   const extra = (process.env.BENCH_JAVA_OPTS || '').split(' ').filter(Boolean);
   const procs = [];
   for (let i = 0; i < n; i++) {
-    const opts = [NODE_JVM_OPTIONS, ...extra, ...javaOpts];
+    // shippedOptions=false only for A/B runs of JVM flags themselves (run.sh gc)
+    const opts = [...(shippedOptions ? [NODE_JVM_OPTIONS] : []), ...extra, ...javaOpts];
     if (jfr && i === 0) opts.push(`-XX:StartFlightRecording=${jfr}`);
     procs.push(
       startProc(
