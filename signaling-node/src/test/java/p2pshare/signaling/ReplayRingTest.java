@@ -52,4 +52,21 @@ class ReplayRingTest {
     assertEquals(old.after(2), moved.after(2));
     assertEquals(5, moved.lastSeq());
   }
+
+  @Test
+  void keepsOrderAndContentAcrossManyCompactions() {
+    ReplayRing ring = new ReplayRing();
+    java.util.List<String> sent = new java.util.ArrayList<>();
+    for (long s = 1; s <= 2_000; s++) {
+      String m = msg(s, (int) (s * 37 % 3_000));
+      sent.add(m);
+      ring.add(s, m);
+    }
+    java.util.List<String> held = ring.after(0);
+    assertEquals(sent.subList(sent.size() - held.size(), sent.size()), held);
+    assertTrue(held.stream().mapToInt(String::length).sum() <= ReplayRing.MAX_BYTES);
+    assertEquals(sent.subList(1_990, 2_000), ring.after(1_990));
+    ring.clear();
+    assertEquals(0, ring.after(0).size());
+  }
 }

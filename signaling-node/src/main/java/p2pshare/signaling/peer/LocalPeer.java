@@ -149,9 +149,11 @@ public final class LocalPeer {
         }
         seq++;
         io.netty.buffer.ByteBuf frame = message.frame(seq);
-        ring.add(seq, frame);
+        ring.add(seq, frame); // a copy into the peer's one ring buffer
         if (connection != null) {
-          connection.send(frame.retainedDuplicate());
+          connection.send(frame);
+        } else {
+          frame.release();
         }
       }
     }

@@ -1,8 +1,8 @@
 package p2pshare.signaling.session;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -10,6 +10,7 @@ import io.netty.util.ByteProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.buffer.impl.BufferImpl;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -145,7 +146,9 @@ public final class PeerSession implements PeerConnection {
     if (!withinRate()) {
       return;
     }
-    ByteBuf buf = ((BufferInternal) bytes).getByteBuf();
+    // byteBuf() is the frame's own buffer; getByteBuf() would wrap a duplicate per frame
+    ByteBuf buf =
+        bytes instanceof BufferImpl impl ? impl.byteBuf() : ((BufferInternal) bytes).getByteBuf();
     if (buf.forEachByte(IS_ASCII) != -1) {
       try {
         StandardCharsets.UTF_8.newDecoder().decode(buf.nioBuffer());
@@ -327,7 +330,7 @@ public final class PeerSession implements PeerConnection {
   }
 
   private static ByteBuf utf8(String text) {
-    ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(ByteBufUtil.utf8MaxBytes(text));
+    ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(ByteBufUtil.utf8MaxBytes(text));
     ByteBufUtil.writeUtf8(buf, text);
     return buf;
   }
