@@ -19,10 +19,8 @@ import { launch, newContext } from './browser.js';
 import { type Cluster, startCluster } from './cluster.js';
 import { poll } from './helpers.js';
 
-export interface ClusterOptions {
-  nodes?: number;
-  env?: Record<string, string>;
-}
+/** startCluster's options (nodes, env, webroot). */
+export type ClusterOptions = NonNullable<Parameters<typeof startCluster>[0]>;
 
 export interface FixtureOptions {
   /** names the temporary directory (`p2p-<name>-…`) */

@@ -8,14 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, newContext } from './browser.js';
-import { type Cluster, startCluster, WEB_DIR } from './cluster.js';
-import { offer, poll, saveAndHash, sha256File, waitAllDone, writeText } from './helpers.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { WEB_DIR } from './cluster.js';
+import { type Fixture, useFixture } from './fixture.js';
+import { offer, saveAndHash, sha256File, waitAllDone, writeText } from './helpers.js';
 
 /** Strings only the test hooks put in a bundle (globals, query parameter names, the reader). */
 const HOOK_STRINGS = [
@@ -47,15 +46,12 @@ function hookHits(dir: string): string[] {
   return hits;
 }
 
-let dir: string;
 let prodDist: string;
-let cluster: Cluster;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+/** the suite's fixture (set inside the describe) */
+let e2e: Fixture;
 
 async function page(): Promise<Page> {
-  const ctx = await newContext(browser, cluster.base);
-  contexts.push(ctx);
+  const ctx = await e2e.context();
   // count the sender's binary data-channel frames and any that carry the plaintext marker
   await ctx.addInitScript((marker: string) => {
     const seen = { frames: 0, bytes: 0, plaintext: 0 };
@@ -79,26 +75,20 @@ async function page(): Promise<Page> {
       return send.call(this, data as any);
     };
   }, MARKER);
-  return ctx.newPage();
+  return e2e.open(ctx);
 }
 
 describe('issue 14 (3): the default build has no test hooks', { timeout: 600_000 }, () => {
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'p2p-prodbuild-'));
-    prodDist = join(dir, 'dist');
-    execFileSync('npx', ['vite', 'build', '--outDir', prodDist, '--emptyOutDir'], {
-      cwd: WEB_DIR,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    cluster = await startCluster({ webroot: prodDist });
-    browser = await launch();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close().catch(() => {});
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  e2e = useFixture({
+    name: 'prodbuild',
+    prepare: (dir) => {
+      prodDist = join(dir, 'dist');
+      execFileSync('npx', ['vite', 'build', '--outDir', prodDist, '--emptyOutDir'], {
+        cwd: WEB_DIR,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    },
+    cluster: () => ({ webroot: prodDist }),
   });
 
   test('no hook name is left in the default bundle (and the test build has them)', () => {
@@ -110,12 +100,12 @@ describe('issue 14 (3): the default build has no test hooks', { timeout: 600_000
   });
 
   test('served by the balancer, ?plain=1 ?corruptSend ?node still encrypt and verify', async () => {
-    const path = join(dir, 'probe.txt');
+    const path = join(e2e.dir, 'probe.txt');
     writeText(path, MARKER.repeat(Math.ceil(FILE_BYTES / MARKER.length)).slice(0, FILE_BYTES));
     const sender = await page();
     const link = await offer(
       sender,
-      cluster.base,
+      e2e.base,
       [path],
       'file-input',
       '?plain=1&corruptSend=1000&node=ws%3A%2F%2F127.0.0.1%3A9%2Fws',
@@ -131,7 +121,7 @@ describe('issue 14 (3): the default build has no test hooks', { timeout: 600_000
     await waitAllDone(receiver, 1, 240_000);
     const got = await saveAndHash(receiver, 'probe.txt');
     assert.equal(got.sha, await sha256File(path));
-    const probe = await poll(
+    const probe = await e2e.poll(
       () =>
         sender.evaluate(
           () =>
