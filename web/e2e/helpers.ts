@@ -10,7 +10,6 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import { relaunch } from './browser.js';
 import type { Fixture } from './fixture.js';
 
 export async function sha256File(path: string): Promise<string> {
@@ -54,8 +53,6 @@ async function diagnose(watched: Watched): Promise<string> {
         (window as unknown as { __p2p?: { session: { debug(): unknown } } }).__p2p?.session.debug(),
       );
       out.push(`${p.url().replace(/#.*/, '#…')} ${JSON.stringify(d)}`);
-      // a page stuck in the ICE-gathering flake: later contexts of its browser get a fresh one
-      if (stuckGathering(await linkStates(p))) await relaunchFor(p, 'no local ICE candidate');
     } catch {
       /* closed */
     }
@@ -183,14 +180,12 @@ export async function stats(page: Page): Promise<Record<string, number>> {
   }));
 }
 
-// ------------------------------------------------------------- linking, ICE-gathering flake
+// ------------------------------------------------------------------------------ linking
 
 /** A link not having gathered one local ICE candidate after this long counts as stuck. */
 export const GATHER_DEADLINE_MS = 10_000;
-/** How long a pair may take to open its data channel before it is set up again. */
+/** How long a pair may take to open its data channel. */
 export const LINK_DEADLINE_MS = 30_000;
-/** Attempts (each in a freshly launched browser after the first) before a pairing fails. */
-export const PAIR_ATTEMPTS = 3;
 
 /** Per link of a page (window.__p2p.session.debug().links, peer/mesh.ts). */
 export interface LinkState {
@@ -227,24 +222,9 @@ export async function hasOpenChannel(page: Page): Promise<boolean> {
   return (await linkStates(page)).some((l) => l.channel === 'open');
 }
 
-async function relaunchFor(page: Page, why: string): Promise<void> {
-  const b = page.context().browser();
-  if (b) await relaunch(b, why);
-}
-
-/** Thrown by waitChannels: `stuck` when a page showed the ICE-gathering flake. */
-export class NotLinkedError extends Error {
-  constructor(
-    message: string,
-    readonly stuck: boolean,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Waits until every page has an open data channel. Fails fast (after GATHER_DEADLINE_MS instead
- * of `ms`) when a page's link gathered no local ICE candidate: that never recovers.
+ * of `ms`) when a page's link gathered no local ICE candidate (web/README.md, "ICE gathering").
  */
 export async function waitChannels(pages: Page[], ms = LINK_DEADLINE_MS): Promise<void> {
   const t0 = Date.now();
@@ -253,46 +233,25 @@ export async function waitChannels(pages: Page[], ms = LINK_DEADLINE_MS): Promis
     if (states.every((ls) => ls.some((l) => l.channel === 'open'))) return;
     const stuck = states.findIndex(stuckGathering);
     if (stuck >= 0)
-      throw new NotLinkedError(
+      throw new Error(
         `page ${stuck} gathered no local ICE candidate in ${GATHER_DEADLINE_MS} ms: ` +
           JSON.stringify(states[stuck]),
-        true,
       );
     if (Date.now() - t0 > ms)
-      throw new NotLinkedError(`no data channel within ${ms} ms: ${JSON.stringify(states)}`, false);
+      throw new Error(`no data channel within ${ms} ms: ${JSON.stringify(states)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-/**
- * Sets up pages that must connect (`open` creates them through the fixture, in new contexts) and
- * waits for their data channels. On failure the contexts are closed, Chromium is relaunched (the
- * flake sticks to the instance) and `open` runs again, up to PAIR_ATTEMPTS; each retry prints a
- * `# RETRY` line. `linkedPages(t)` names the pages that must have a channel.
- */
+/** Sets up pages (`open`) and waits for the data channels of those `linkedPages` names. */
 export async function withLinkedPages<T>(
-  e2e: Fixture,
   open: () => Promise<T>,
   linkedPages: (t: T) => Page[],
   ms = LINK_DEADLINE_MS,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const t = await open();
-    const pages = linkedPages(t);
-    try {
-      await waitChannels(pages, ms);
-      return t;
-    } catch (e) {
-      if (attempt >= PAIR_ATTEMPTS || !(e instanceof NotLinkedError)) throw e;
-      console.log(`# RETRY pairing, attempt ${attempt + 1}: ${e.message}`);
-      for (const p of pages)
-        await p
-          .context()
-          .close()
-          .catch(() => {});
-      await relaunch(e2e.browser, e.stuck ? 'no local ICE candidate' : 'no data channel');
-    }
-  }
+  const t = await open();
+  await waitChannels(linkedPages(t), ms);
+  return t;
 }
 
 export interface PairOptions {
@@ -317,7 +276,7 @@ export interface Pair {
   link: string;
 }
 
-/** One attempt: sender offers `files`, a receiver opens the link (on the other node). */
+/** Sender offers `files`, a receiver opens the link (on the other node). */
 export async function openPair(
   e2e: Fixture,
   files: string[] | string,
@@ -341,14 +300,13 @@ export async function openPair(
   return { sender, receiver, link };
 }
 
-/** openPair with its data channel up, retried in a relaunched browser (withLinkedPages). */
+/** openPair with its data channel up. */
 export async function linkedPair(
   e2e: Fixture,
   files: string[] | string,
   opts: PairOptions = {},
 ): Promise<Pair> {
   return withLinkedPages(
-    e2e,
     () => openPair(e2e, files, opts),
     (p) => [p.sender, p.receiver],
   );

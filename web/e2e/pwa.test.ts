@@ -60,26 +60,14 @@ async function linked(page: Page): Promise<boolean> {
     .catch(() => false);
 }
 
-/**
- * Waits for the data channel; on the known headless-Chromium flake (a page gathers no ICE
- * candidate, see README) the receiver reloads, which resumes from its stored pieces, up to twice.
- */
+/** Waits for the data channel to the sender. */
 async function waitLinked(page: Page): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await e2e.poll(
-        () => linked(page),
-        (v) => v,
-        30_000,
-        'data channel to the sender',
-      );
-      return;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      console.log(`# RETRY receiver reload: no data channel within 30 s`);
-      await page.reload();
-    }
-  }
+  await e2e.poll(
+    () => linked(page),
+    (v) => v,
+    30_000,
+    'data channel to the sender',
+  );
 }
 
 function roomOf(link: string): string {

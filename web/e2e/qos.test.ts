@@ -127,7 +127,6 @@ function check(label: string, s0: Sample, s1: Sample): { a: number; b: number; m
 describe('QoS', () => {
   test('two concurrent transfers: upload cap and priority', { timeout: 240_000 }, async () => {
     const { sender, high, low } = await withLinkedPages(
-      e2e,
       async () => {
         const sender = await e2e.page();
         const link = await offer(

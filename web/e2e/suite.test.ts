@@ -66,25 +66,17 @@ interface PairOpts {
   mangleKey?: (key: string) => string;
 }
 
-/** Opens a receiver page on `link` with its data channel up (same retry as pair()). */
+/** Opens a receiver page on `link` and waits for its data channel to the sender. */
 async function receiverFor(link: string, wait = 30_000): Promise<Page> {
-  for (let attempt = 1; ; attempt++) {
-    const r = await page();
-    await r.goto(link);
-    try {
-      await e2e.poll(
-        () => linked(r),
-        (v) => v,
-        wait,
-        'data channel to the sender',
-      );
-      return r;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      console.log(`# RETRY receiver: no data channel within ${wait} ms: ${(e as Error).message}`);
-      await r.context().close();
-    }
-  }
+  const r = await page();
+  await r.goto(link);
+  await e2e.poll(
+    () => linked(r),
+    (v) => v,
+    wait,
+    'data channel to the sender',
+  );
+  return r;
 }
 
 /** Whether the receiver has an open data channel to a sender. */
@@ -114,29 +106,16 @@ async function pairOnce(files: string[] | string, opts: PairOpts) {
   return { sender, receiver, link, senderNode, recvNode: other };
 }
 
-/**
- * Sender + receiver on different nodes, with their data channel up. Seen here a few times under
- * heavy machine load: a page of headless Chromium gathers no ICE candidate at all (its link shows
- * sent=0, dropped=0); the pair is then set up once more with fresh contexts, and that is logged.
- */
+/** Sender + receiver on different nodes, with their data channel up. */
 async function pair(files: string[] | string, opts: PairOpts = {}) {
-  for (let attempt = 1; ; attempt++) {
-    const p = await pairOnce(files, opts);
-    try {
-      await e2e.poll(
-        () => linked(p.receiver),
-        (v) => v,
-        30_000,
-        'data channel to the sender',
-      );
-      return p;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      console.log(`# RETRY pair: no data channel within 30 s: ${(e as Error).message}`);
-      await p.sender.context().close();
-      await p.receiver.context().close();
-    }
-  }
+  const p = await pairOnce(files, opts);
+  await e2e.poll(
+    () => linked(p.receiver),
+    (v) => v,
+    30_000,
+    'data channel to the sender',
+  );
+  return p;
 }
 
 /** Local and remote address of the receiver's selected ICE candidate pair. */

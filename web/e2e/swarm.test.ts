@@ -74,34 +74,23 @@ async function view(p: Page): Promise<PageView> {
   });
 }
 
-/**
- * A receiver on `link` with open data channels to the peers `need`. A page that does not get
- * there in 30 s (the ICE-gathering flake, see web/README.md) is set up again with a fresh context.
- */
+/** A receiver on `link` with open data channels to the peers `need` and the offered row. */
 async function receiver(link: string, need: string[], query = ''): Promise<Page> {
-  for (let attempt = 1; ; attempt++) {
-    const r = await page();
-    await r.goto(query ? withQuery(link, query) : link);
-    try {
-      await e2e.poll(
-        () => view(r),
-        (v) => need.every((id) => v.peerLinks.includes(id)),
-        30_000,
-        `links to ${need.length} peer(s)`,
-      );
-      await e2e.poll(
-        () => rows(r),
-        (x) => x.length === 1,
-        60_000,
-        'offered row',
-      );
-      return r;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      console.log(`# RETRY receiver: ${(e as Error).message.split('\n')[0]}`);
-      await close(r);
-    }
-  }
+  const r = await page();
+  await r.goto(query ? withQuery(link, query) : link);
+  await e2e.poll(
+    () => view(r),
+    (v) => need.every((id) => v.peerLinks.includes(id)),
+    30_000,
+    `links to ${need.length} peer(s)`,
+  );
+  await e2e.poll(
+    () => rows(r),
+    (x) => x.length === 1,
+    60_000,
+    'offered row',
+  );
+  return r;
 }
 
 /** Accepts and waits for the file; returns MiB/s. */
