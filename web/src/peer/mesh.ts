@@ -29,6 +29,11 @@ export class Mesh {
     sig.on('peerJoined', (p) => {
       if (this.h.wants(p)) this.ensure(p.id);
     });
+    // our signaling resumed with recovered:false: every link (also those the welcome just
+    // created) may have lost signals from its remote — ask each remote to offer again
+    sig.on('lost', () => {
+      for (const l of this.links.values()) l.resync();
+    });
     sig.on('peerLeft', (id) => {
       const l = this.links.get(id);
       if (l && !l.connected) l.close();

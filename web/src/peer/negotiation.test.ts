@@ -33,6 +33,7 @@ class FakePc {
   localOffers = 0;
   added: unknown[] = [];
   restarts = 0;
+  rollbacks = 0;
   onnegotiationneeded: (() => Promise<void>) | null = null;
   onicecandidate: unknown = null;
   oniceconnectionstatechange: unknown = null;
@@ -52,8 +53,12 @@ class FakePc {
   restartIce() {
     this.restarts++;
   }
-  async setLocalDescription() {
-    if (this.signalingState === 'have-remote-offer') {
+  async setLocalDescription(d?: { type: string }) {
+    if (d?.type === 'rollback') {
+      this.rollbacks++;
+      this.localDescription = null;
+      this.signalingState = 'stable';
+    } else if (this.signalingState === 'have-remote-offer') {
       this.localDescription = desc('answer', 'a');
       this.signalingState = 'stable';
     } else {
@@ -63,6 +68,12 @@ class FakePc {
     }
   }
   async setRemoteDescription(d: { type: string; sdp: string }) {
+    if (d.type === 'answer' && this.signalingState !== 'have-local-offer')
+      throw new Error('answer in ' + this.signalingState);
+    if (d.type === 'offer' && this.signalingState === 'have-local-offer') {
+      this.rollbacks++; // perfect negotiation's implicit rollback
+      this.localDescription = null;
+    }
     this.remoteDescription = d;
     this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
   }
@@ -94,6 +105,124 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllGlobals();
   vi.useRealTimers();
+});
+
+/**
+ * Two links wired to each other through a signaling path that can lose what is sent to `a`
+ * (its node died: a resume with recovered:false).
+ */
+function pairOfLinks(aPolite: boolean) {
+  let lossToA = false;
+  const toB: { link?: PeerLink } = {};
+  const toA: PeerSignal[] = [];
+  const a = new PeerLink('b', aPolite, [], (s) => toB.link!.handleSignal(s), noop);
+  const pcA = FakePc.last;
+  const b = new PeerLink(
+    'a',
+    !aPolite,
+    [],
+    (s) => {
+      toA.push(s);
+      if (!lossToA) a.handleSignal(s);
+    },
+    noop,
+  );
+  toB.link = b;
+  const pcB = FakePc.last;
+  return {
+    a,
+    b,
+    pcA,
+    pcB,
+    toA,
+    lose: (on: boolean) => (lossToA = on),
+  };
+}
+
+describe('PeerLink resync after a resume with recovered:false', () => {
+  it('an offer lost on its way to the polite side: both wait for an answer for good until it asks for a resync, then negotiated', async () => {
+    const { a, b, pcA, pcB, lose } = pairOfLinks(true);
+    lose(true);
+    // the impolite b offers; its offer never reaches a (a's node died before delivering it)
+    await pcB.onnegotiationneeded!();
+    expect(pcB.signalingState).toBe('have-local-offer');
+    lose(false);
+    // a makes its own offer after its wait: b, impolite and waiting for its answer, ignores it
+    const nnA = pcA.onnegotiationneeded!();
+    await vi.advanceTimersByTimeAsync(POLITE_FIRST_OFFER_DELAY_MS + 1);
+    await nnA;
+    expect(pcA.signalingState).toBe('have-local-offer');
+    expect(pcB.signalingState).toBe('have-local-offer');
+    await vi.advanceTimersByTimeAsync(60_000); // (the watchdog's restart needs a stable state)
+    expect(pcB.signalingState).toBe('have-local-offer');
+    a.resync();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(a.counts.resyncsSent).toBe(1);
+    expect(b.counts.resyncsReceived).toBe(1);
+    expect(pcA.rollbacks).toBe(1); // its own stale offer
+    expect(pcA.signalingState).toBe('stable');
+    expect(pcB.signalingState).toBe('stable');
+    expect(pcA.remoteDescription?.type).toBe('offer'); // b's offer, sent again
+    expect(pcB.remoteDescription?.type).toBe('answer');
+    a.close();
+    b.close();
+  });
+
+  it('an answer lost on its way: the side that offered drops its offer and the remote offers anew', async () => {
+    const { a, b, pcA, pcB, lose } = pairOfLinks(false);
+    lose(true);
+    await pcA.onnegotiationneeded!(); // a, impolite, offers; b answers; the answer is lost
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pcB.signalingState).toBe('stable');
+    expect(pcA.signalingState).toBe('have-local-offer');
+    lose(false);
+    a.resync();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pcA.rollbacks).toBe(1);
+    expect(pcB.restarts).toBe(1); // b was stable: an ICE restart, and the browser then fires
+    const nnB = pcB.onnegotiationneeded!(); // negotiationneeded
+    await vi.advanceTimersByTimeAsync(0);
+    await nnB;
+    expect(pcA.signalingState).toBe('stable');
+    expect(pcB.signalingState).toBe('stable');
+    expect(pcA.remoteDescription?.type).toBe('offer');
+    expect(pcB.remoteDescription?.type).toBe('answer');
+    a.close();
+    b.close();
+  });
+
+  it('a negotiated link: the remote offers again with an ICE restart', async () => {
+    const { a, b, pcA, pcB } = pairOfLinks(true);
+    const nnB = pcB.onnegotiationneeded!(); // b is impolite: offers at once, a answers
+    await vi.advanceTimersByTimeAsync(0);
+    await nnB;
+    expect(pcA.signalingState).toBe('stable');
+    expect(pcB.remoteDescription?.type).toBe('answer');
+    a.resync();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pcB.restarts).toBe(1); // the browser then fires negotiationneeded:
+    const offersBefore = pcB.localOffers;
+    await pcB.onnegotiationneeded!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pcB.localOffers).toBe(offersBefore + 1);
+    expect(a.counts.answers + a.counts.offers).toBe(2); // a took the restart offer too
+    expect(pcA.signalingState).toBe('stable');
+    expect(pcB.signalingState).toBe('stable');
+    a.close();
+    b.close();
+  });
+
+  it('the side that asked waits for the remote offer instead of making its own (no glare)', async () => {
+    const { a, pcA } = pairOfLinks(false);
+    a.resync();
+    await vi.advanceTimersByTimeAsync(0);
+    const nn = pcA.onnegotiationneeded!();
+    await vi.advanceTimersByTimeAsync(POLITE_FIRST_OFFER_DELAY_MS - 10);
+    expect(pcA.localOffers).toBe(0);
+    await vi.advanceTimersByTimeAsync(POLITE_FIRST_OFFER_DELAY_MS);
+    await nn;
+    a.close();
+  });
 });
 
 describe('PeerLink negotiation', () => {

@@ -10,6 +10,11 @@ import { HealthMonitor, readSample } from './health';
 export interface PeerSignal {
   desc?: RTCSessionDescriptionInit;
   cand?: RTCIceCandidateInit | null;
+  /**
+   * "I may have missed your signals (my signaling resumed with recovered:false): offer again."
+   * The receiver re-sends its pending offer, or makes a fresh one with an ICE restart.
+   */
+  resync?: true;
 }
 
 export interface PeerHandlers {
@@ -118,6 +123,8 @@ export class PeerLink {
   readonly createdAt = Date.now();
   private makingOffer = false;
   private waitedForFirstOffer = false;
+  /** when we last asked the remote to offer (resync), ms since the epoch */
+  private resyncAskedAt = 0;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
   private chain: Promise<void> = Promise.resolve();
@@ -133,6 +140,9 @@ export class PeerLink {
     offers: 0,
     answers: 0,
     relaySwitches: 0,
+    /** resyncs asked of the remote (ours) / asked of us (theirs) */
+    resyncsSent: 0,
+    resyncsReceived: 0,
     /** remote candidates held back until the remote description was set */
     early: 0,
     /** remote candidates the connection refused (e.g. of a rolled-back offer) */
@@ -184,11 +194,13 @@ export class PeerLink {
       if (this.iceErrors.length > MAX_ICE_ERRORS) this.iceErrors.shift();
     };
     this.pc.onnegotiationneeded = async () => {
-      if (this.polite && !this.pc.remoteDescription && !this.waitedForFirstOffer) {
-        this.waitedForFirstOffer = true;
-        await new Promise((r) => setTimeout(r, POLITE_FIRST_OFFER_DELAY_MS));
+      const wait = this.offerWaitMs();
+      if (wait > 0) {
+        const offers = this.counts.offers;
+        await new Promise((r) => setTimeout(r, wait));
         // the remote's offer came (and was answered, which covers the channel) or we closed
-        if (this.closed || this.pc.remoteDescription || this.pc.signalingState !== 'stable') return;
+        if (this.closed || this.counts.offers !== offers || this.pc.signalingState !== 'stable')
+          return;
       }
       try {
         this.makingOffer = true;
@@ -229,6 +241,19 @@ export class PeerLink {
     };
   }
 
+  /**
+   * How long to wait for the remote's offer before making our own: the polite side's first
+   * offer, and any offer right after we asked the remote to offer (resync) — a glare there would
+   * roll back a fresh offer, which is what leaves Chromium's gathering stuck.
+   */
+  private offerWaitMs(): number {
+    if (this.polite && !this.pc.remoteDescription && !this.waitedForFirstOffer) {
+      this.waitedForFirstOffer = true;
+      return POLITE_FIRST_OFFER_DELAY_MS;
+    }
+    return Math.max(0, this.resyncAskedAt + POLITE_FIRST_OFFER_DELAY_MS - Date.now());
+  }
+
   get connected(): boolean {
     return this.dc.readyState === 'open';
   }
@@ -237,9 +262,40 @@ export class PeerLink {
     this.chain = this.chain.then(() => this.apply(s)).catch(() => {});
   }
 
-  private async apply({ desc, cand }: PeerSignal): Promise<void> {
+  /**
+   * Our signaling resumed with `recovered:false`: signals from the remote may be lost (an offer,
+   * an answer, candidates). An offer of ours still waiting may have been answered in vain, so it
+   * is dropped, and the remote is asked to offer again (with an ICE restart): one side offers,
+   * so there is no glare whichever side is polite.
+   */
+  resync(): void {
+    this.chain = this.chain
+      .then(async () => {
+        if (this.closed) return;
+        if (this.pc.signalingState === 'have-local-offer' && !this.makingOffer)
+          await this.pc.setLocalDescription({ type: 'rollback' });
+        this.counts.resyncsSent++;
+        this.resyncAskedAt = Date.now();
+        this.sendSignal({ resync: true });
+      })
+      .catch(() => {});
+  }
+
+  /** The remote asked for a resync: offer again (the pending offer, or a fresh ICE restart). */
+  private onResync(): void {
+    this.counts.resyncsReceived++;
+    const st = this.pc.signalingState;
+    if (st === 'have-local-offer' && this.pc.localDescription)
+      this.sendSignal({ desc: descOut(this.pc.localDescription) });
+    else if (st === 'stable') this.pc.restartIce(); // → negotiationneeded → a new offer
+    // have-remote-offer: our answer is on its way
+  }
+
+  private async apply({ desc, cand, resync }: PeerSignal): Promise<void> {
     if (this.closed) return;
-    if (desc) {
+    if (resync) {
+      this.onResync();
+    } else if (desc) {
       const readyForOffer =
         !this.makingOffer && (this.pc.signalingState === 'stable' || this.settingRemoteAnswer);
       const collision = desc.type === 'offer' && !readyForOffer;
@@ -330,5 +386,5 @@ export class PeerLink {
 export function isPeerSignal(x: unknown): x is PeerSignal {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
-  return (typeof o.desc === 'object' && o.desc !== null) || 'cand' in o;
+  return (typeof o.desc === 'object' && o.desc !== null) || 'cand' in o || o.resync === true;
 }

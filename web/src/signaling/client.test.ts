@@ -169,6 +169,47 @@ describe('SignalingClient', () => {
     expect(c.peerId).toBe('me2');
   });
 
+  it('a resume answered recovered:false emits lost (once); a fresh join, a recovered resume and a fresh join after bad-resume do not', async () => {
+    const { c, sockets } = setup();
+    let lost = 0;
+    c.on('lost', () => lost++);
+    c.start({ room: ROOM, node: { id: 'node-1', url: 'ws://one/ws' }, epoch: 1 });
+    sockets[0]!.open();
+    const fresh = { ...welcome('me'), recovered: false }; // a fresh join: nothing to restore
+    sockets[0]!.recv(fresh);
+    sockets[0]!.recv({ type: 'signal', from: 'p2', data: 1, seq: 7 });
+    expect(lost).toBe(0);
+    // resumed, nothing missing
+    sockets[0]!.drop();
+    await tick();
+    sockets[1]!.open();
+    expect(sockets[1]!.sent[0]).toMatchObject({ resume: fresh.resume, lastSeq: 7 });
+    const back = welcome('me', [{ id: 'p2' }], 'node-2');
+    sockets[1]!.recv(back);
+    expect(lost).toBe(0);
+    // resumed, but the node that held its messages died: recovered:false
+    sockets[1]!.drop();
+    await tick();
+    sockets[2]!.open();
+    expect(sockets[2]!.sent[0]).toMatchObject({ resume: back.resume, lastSeq: 7 });
+    sockets[2]!.recv({ ...welcome('me', [{ id: 'p2' }], 'node-2'), recovered: false });
+    expect(lost).toBe(1);
+    expect(c.lostResumes).toBe(1);
+    // the counter of the new node is taken as it comes (no old lastSeq drops it)
+    const signals: unknown[] = [];
+    c.on('signal', (_f, d) => signals.push(d));
+    sockets[2]!.recv({ type: 'signal', from: 'p2', data: 'after', seq: 3 });
+    expect(signals).toEqual(['after']);
+    // a token that expired: the fresh join after bad-resume is not a lost session either
+    sockets[2]!.drop();
+    await tick();
+    sockets[3]!.open();
+    sockets[3]!.recv({ type: 'error', code: 'bad-resume', message: 'expired' });
+    expect(sockets[3]!.sent[1]).not.toHaveProperty('resume');
+    sockets[3]!.recv({ ...welcome('me2'), recovered: false });
+    expect(lost).toBe(1);
+  });
+
   it('honours the ?node= override for the first connection only', () => {
     const sockets: FakeSocket[] = [];
     const c = new SignalingClient(ROOM, undefined, {

@@ -39,6 +39,12 @@ export interface SignalingEvents {
   broadcast(from: string, data: unknown): void;
   error(code: string, message: string): void;
   status(s: SignalingStatus): void;
+  /**
+   * A resume came back `recovered:false` (after the welcome's own events): the peer kept its
+   * id, but signals and broadcasts sent to it meanwhile may be lost. Not on a fresh join, whose
+   * `recovered:false` only says no session was restored.
+   */
+  lost(): void;
 }
 
 export type SignalingStatus = 'connecting' | 'joined' | 'reconnecting' | 'closed';
@@ -62,6 +68,8 @@ export class SignalingClient {
   private resumeToken: string | null = null;
   private lastSeq: number | null = null;
   private joined = false;
+  /** the join on the current socket carried a resume token */
+  private resuming = false;
   private stopped = false;
   private backoff = 0;
   private queue: ClientMessage[] = [];
@@ -71,6 +79,8 @@ export class SignalingClient {
   private framesIn = 0;
   /** wake() calls (the page came back from the background), for tests */
   wakeups = 0;
+  /** resumes answered `recovered:false` (the `lost` event), for tests and debug() */
+  lostResumes = 0;
 
   constructor(
     readonly room: string,
@@ -196,6 +206,7 @@ export class SignalingClient {
   private sendJoin(): void {
     const join: ClientMessage = { type: 'join', v: 1, room: this.room };
     if (this.meta !== undefined) join.meta = this.meta;
+    this.resuming = this.resumeToken !== null;
     if (this.resumeToken) {
       join.resume = this.resumeToken;
       if (this.lastSeq !== null) join.lastSeq = this.lastSeq;
@@ -236,6 +247,9 @@ export class SignalingClient {
         this.nodeId = m.node;
         this.resumeToken = m.resume;
         this.iceServers = m.iceServers;
+        // nothing was restored: dedup starts over from what this node sends (it replays only
+        // after the lastSeq we sent, so nothing seen before comes twice)
+        if (!m.recovered) this.lastSeq = null;
         const now = new Map(m.peers.map((p) => [p.id, p]));
         for (const id of [...this.peers.keys()]) {
           if (!now.has(id)) {
@@ -255,6 +269,10 @@ export class SignalingClient {
         const q = this.queue;
         this.queue = [];
         for (const x of q) this.send(x);
+        if (this.resuming && !m.recovered) {
+          this.lostResumes++;
+          this.emit('lost');
+        }
         break;
       }
       case 'peer-joined':

@@ -144,6 +144,12 @@ export class ReceiverSession {
     sig.on('welcome', (w) => {
       if (!w.peers.some((p) => roleOf(p.meta) === 's')) this.armGone();
     });
+    // our signaling resumed with recovered:false (the mesh renegotiates every link): say again
+    // what we hold and how far we are, as on a new link
+    sig.on('lost', () => {
+      this.announceAll();
+      this.reportAll();
+    });
     sig.start();
   }
 

@@ -124,6 +124,9 @@ export class SenderSession {
     sig.on('peerJoined', () => this.changed());
     sig.on('peerLeft', () => this.changed());
     sig.on('welcome', () => this.changed());
+    // our signaling resumed with recovered:false (the mesh renegotiates every link): send the
+    // manifest and our bitfields again, as on a new link
+    sig.on('lost', () => void this.publish());
     sig.start(placement);
   }
 
