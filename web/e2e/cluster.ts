@@ -22,6 +22,7 @@ import {
 import { createServer } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Netns } from './netns.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIR = resolve(here, '..');
@@ -61,6 +62,14 @@ async function stableCopy(from: string, to: string): Promise<void> {
   }
 }
 
+/** GET from the test process (or, for a namespace, from inside it). */
+export type HttpGet = (url: string) => Promise<{ status: number; body: string }>;
+
+const fetchGet: HttpGet = async (url) => {
+  const r = await fetch(url);
+  return { status: r.status, body: await r.text() };
+};
+
 export interface Proc {
   id: string;
   port: number;
@@ -78,12 +87,17 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-async function waitReady(url: string, proc: ChildProcess, ms = 240_000): Promise<void> {
+async function waitReady(
+  url: string,
+  proc: ChildProcess,
+  get: HttpGet,
+  ms = 240_000,
+): Promise<void> {
   const t0 = Date.now();
   while (Date.now() - t0 < ms) {
     if (proc.exitCode !== null) throw new Error(`${url}: process exited with ${proc.exitCode}`);
     try {
-      const r = await fetch(url + '/readyz');
+      const r = await get(url + '/readyz');
       if (r.status === 200) return;
     } catch {
       /* not yet */
@@ -93,9 +107,19 @@ async function waitReady(url: string, proc: ChildProcess, ms = 240_000): Promise
   throw new Error(`${url} not ready after ${ms} ms`);
 }
 
-export async function startCluster(
-  opts: { nodes?: number; env?: Record<string, string>; webroot?: string } = {},
-): Promise<Cluster> {
+export interface ClusterOptions {
+  nodes?: number;
+  env?: Record<string, string>;
+  /** run every process in this network namespace (`ip netns exec <ns>`; e2e/netns.ts) */
+  netns?: Netns;
+  /** HTTP bind address [127.0.0.1] */
+  host?: string;
+  /** false: leave PUBLIC_URL at its default (ws://localhost:<port>/ws) [true: set it] */
+  advertise?: boolean;
+  webroot?: string;
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   for (const j of [SIGNALING_JAR, BALANCER_JAR])
     if (!existsSync(j))
       throw new Error(`missing ${j}: run "mvn -q -B -DskipTests package" at the repo root`);
@@ -129,18 +153,20 @@ export async function startCluster(
       ...(process.env as Record<string, string>),
       NODE_ID: id,
       PORT: String(port),
-      HOST: '127.0.0.1',
+      HOST: opts.host ?? '127.0.0.1',
       CLUSTER_NAME: name,
       CLUSTER_HOST: '127.0.0.1',
       CLUSTER_PORT: String(hz),
       CLUSTER_MEMBERS: members,
-      ...(wsUrl ? { PUBLIC_URL: wsUrl } : {}),
+      ...(wsUrl && opts.advertise !== false ? { PUBLIC_URL: wsUrl } : {}),
       ...opts.env,
     };
     // the module's shipped JVM flags, as every launcher (PROTOCOL.md operating contract)
     const options = `@${join(ROOT, moduleOf(jar), 'jvm.options')}`;
     const args = main ? [options, '-cp', `${jarDir}:${jar}`, main] : [options, '-jar', jar];
-    const child = spawn(process.env.JAVA ?? 'java', args, {
+    const java = process.env.JAVA ?? 'java';
+    const [cmd, ...cmdArgs] = opts.netns ? [...opts.netns.exec, java, ...args] : [java, ...args];
+    const child = spawn(cmd!, cmdArgs, {
       env,
       cwd: jarDir,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -182,11 +208,12 @@ export async function startCluster(
     rmSync(jarDir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(procs.map((p) => waitReady(p.url, p.child)));
+    const get = opts.netns?.get ?? fetchGet;
+    await Promise.all(procs.map((p) => waitReady(p.url, p.child, get)));
     // the balancer must see both nodes before it can place rooms on either
     const t0 = Date.now();
     for (;;) {
-      const r = (await (await fetch(`${balancer.url}/api/nodes`)).json()) as {
+      const r = JSON.parse((await get(`${balancer.url}/api/nodes`)).body) as {
         nodes: { id: string; state: string }[];
       };
       if (r.nodes.filter((x) => x.state === 'up').length >= n) break;

@@ -10,6 +10,7 @@ import {
   type RoomPlacement,
   type ServerMessage,
 } from './messages';
+import type { SignalingProblem } from './problems';
 
 export interface SocketLike {
   readyState: number;
@@ -29,6 +30,13 @@ export interface SignalingDeps {
   overrideUrl?: string | null;
   pingIntervalMs?: number;
   maxBackoffMs?: number;
+  /** Turns failures into messages for the user (problems.ts); without it none are reported. */
+  problems?: {
+    /** a socket to `url` closed (or could not be made) before it opened */
+    socket(url: string): Promise<SignalingProblem>;
+    /** asking the balancer where the room lives failed */
+    balancer(e: unknown): SignalingProblem;
+  };
 }
 
 export interface SignalingEvents {
@@ -45,6 +53,8 @@ export interface SignalingEvents {
    * `recovered:false` only says no session was restored.
    */
   lost(): void;
+  /** something keeps us from the room (null: it is over, we joined) */
+  problem(p: SignalingProblem | null): void;
 }
 
 export type SignalingStatus = 'connecting' | 'joined' | 'reconnecting' | 'closed';
@@ -63,6 +73,8 @@ export class SignalingClient {
   status: SignalingStatus = 'connecting';
   /** frames seen, for tests and the UI */
   reconnects = 0;
+  /** why we are not joined, while retrying (cleared by the next welcome) */
+  problem: SignalingProblem | null = null;
 
   private ws: SocketLike | null = null;
   private resumeToken: string | null = null;
@@ -183,11 +195,16 @@ export class SignalingClient {
     try {
       ws = this.deps.openSocket(url);
     } catch {
+      this.diagnose(url);
       this.scheduleRetry();
       return;
     }
     this.ws = ws;
-    ws.onopen = () => this.sendJoin();
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.sendJoin();
+    };
     ws.onmessage = (ev) => {
       this.framesIn++;
       if (typeof ev.data !== 'string') return;
@@ -198,6 +215,7 @@ export class SignalingClient {
       if (this.ws !== ws) return;
       this.ws = null;
       this.joined = false;
+      if (!opened) this.diagnose(url);
       this.scheduleRetry();
     };
     ws.onerror = () => {};
@@ -229,9 +247,28 @@ export class SignalingClient {
     try {
       const p = await this.deps.locate(this.room);
       if (!this.stopped) this.connect(p.node.url);
-    } catch {
+    } catch (e) {
+      if (this.deps.problems) this.report(this.deps.problems.balancer(e));
       this.scheduleRetry();
     }
+  }
+
+  /** A socket to `url` never opened: find out why (asynchronously) and tell the page. */
+  private diagnose(url: string): void {
+    const problems = this.deps.problems;
+    if (!problems) return;
+    void problems.socket(url).then(
+      (p) => {
+        if (!this.joined && !this.stopped) this.report(p);
+      },
+      () => {},
+    );
+  }
+
+  private report(p: SignalingProblem | null): void {
+    if (p === this.problem) return;
+    this.problem = p;
+    this.emit('problem', p);
   }
 
   private handle(m: ServerMessage): void {
@@ -264,6 +301,7 @@ export class SignalingClient {
             this.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
         }, this.deps.pingIntervalMs ?? 20000);
         this.setStatus('joined');
+        this.report(null);
         this.emit('welcome', m);
         for (const p of fresh) this.emit('peerJoined', p);
         const q = this.queue;

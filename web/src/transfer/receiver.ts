@@ -20,6 +20,7 @@ import {
 import { Mesh } from '../peer/mesh';
 import { locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
+import { browserProblems } from '../signaling/problems';
 import { createFileStore, type FileStore } from '../storage/files';
 import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../storage/state';
 import { type DownloadFile, Downloader } from './downloader';
@@ -128,6 +129,7 @@ export class ReceiverSession {
       {
         locate: (r) => locateRoom(r),
         openSocket: browserSocket,
+        problems: browserProblems(location),
         overrideUrl: this.opts.overrideUrl ?? null,
       },
     );

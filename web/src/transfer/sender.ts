@@ -13,6 +13,7 @@ import { fromBase64Url } from '../crypto/bytes';
 import { Mesh } from '../peer/mesh';
 import { createRoom, locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
+import { browserProblems } from '../signaling/problems';
 import { describeFile, type LocalFile } from './hashing';
 import { newStats, type DataLink } from './link';
 import { encodeManifest, type Manifest } from './manifest';
@@ -97,6 +98,7 @@ export class SenderSession {
       {
         locate: (r) => locateRoom(r),
         openSocket: browserSocket,
+        problems: browserProblems(location),
         overrideUrl: overrideUrl ?? null,
       },
     );

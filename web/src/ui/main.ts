@@ -19,6 +19,12 @@ import { mountExtras } from './extras';
 import { UploadQosControls } from './qos';
 import { onResume, TransferDevice } from './device';
 import { HealthLines } from './health';
+import { ConnectionBanner, loopbackLinkHint } from './connection';
+import { balancerProblem } from '../signaling/problems';
+import { installSubtleFallback } from '../crypto/fallback';
+
+// http://<LAN address> is not a secure context: no crypto.subtle there without the fallback
+installSubtleFallback();
 
 setLoopbackOnly(hooks.loopbackOnly);
 setForceRelay(hooks.forceRelay);
@@ -103,6 +109,8 @@ async function saveWithPicker(blob: Blob, name: string) {
 }
 
 // ---------------------------------------------------------------- sender
+const RETRY_BY_CHOOSING = 'Choose your files again to retry.';
+
 function senderPage() {
   const render = () => doRender();
   const kick = scheduler(render);
@@ -124,6 +132,7 @@ function senderPage() {
     s.mesh?.wake();
   });
   const err = errorBanner();
+  const conn = new ConnectionBanner();
   const peers = peerBadge();
   const health = new HealthLines();
 
@@ -146,13 +155,19 @@ function senderPage() {
   let started: Promise<void> | null = null;
   const offer = async (files: ReturnType<typeof fromInput>) => {
     if (files.length === 0) return;
-    started ??= s.start(overrideUrl).catch((e: unknown) => {
-      err.show(
-        'signaling',
-        `Could not create a room: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      started = null;
-    });
+    started ??= s.start(overrideUrl).then(
+      () => {
+        err.hide();
+        s.sig?.on('problem', kick);
+      },
+      (e: unknown) => {
+        err.show(
+          'signaling',
+          `Could not create a room. ${balancerProblem(e, location, RETRY_BY_CHOOSING).message}`,
+        );
+        started = null;
+      },
+    );
     await s.addFiles(files);
     await started;
     kick();
@@ -221,6 +236,7 @@ function senderPage() {
         text: 'The key after # never leaves your browsers. Keep this tab open while they download.',
       }),
       h('div', { class: 'link-row' }, linkBox, copyBtn),
+      loopbackLinkHint(location.hostname),
       peers.el,
       health.el,
     ),
@@ -237,7 +253,7 @@ function senderPage() {
     qos.capEl,
     rows.el,
   );
-  app.append(header('send'), err.el, drop, share, list);
+  app.append(header('send'), err.el, conn.el, drop, share, list);
 
   let shownLink = '';
   function doRender() {
@@ -253,6 +269,7 @@ function senderPage() {
       });
     }
     setNode(s.sig?.nodeId);
+    conn.update(s.sig?.problem);
     peers.set(s.sig?.peers.size ?? 0);
     peers.node.textContent = s.sig?.nodeId
       ? `· via ${s.sig.nodeId}${s.sig.status === 'reconnecting' ? ' (reconnecting…)' : ''}`
@@ -295,6 +312,7 @@ function receiverPage(room: string) {
   const render = () => doRender();
   const kick = scheduler(render);
   const err = errorBanner();
+  const conn = new ConnectionBanner();
   const r = new ReceiverSession(room, location.hash.replace(/^#/, ''), {
     overrideUrl,
     storage: hooks.storage,
@@ -379,10 +397,11 @@ function receiverPage(room: string) {
     health.el,
   );
   const listCard = h('section', { class: 'card list', hidden: true }, rows.el);
-  app.append(header('receive'), err.el, head, listCard);
+  app.append(header('receive'), err.el, conn.el, head, listCard);
 
   function doRender() {
     setNode(r.sig?.nodeId);
+    conn.update(r.sig?.problem);
     peers.set(r.sig?.peers.size ?? 0);
     peers.node.textContent = r.sig?.nodeId ? `· via ${r.sig.nodeId}` : '';
     if (r.error && r.error.code !== 'peer-gone') status.textContent = '';
@@ -419,7 +438,8 @@ function receiverPage(room: string) {
     health.update(r.mesh?.health() ?? []);
     device.update(r.accepted && !r.allDone(), r.accepted && r.allDone());
   }
-  void r.start();
+  // problems come after a network round trip, so this subscription is in time for the first
+  void r.start().then(() => r.sig?.on('problem', kick));
   return page;
 }
 
