@@ -27,9 +27,19 @@ export const CHROMIUM_ARGS: string[] = [
   ...(process.env.E2E_EXTRA_ARGS ? process.env.E2E_EXTRA_ARGS.split(' ') : []),
 ];
 
-/** Chromium with the suite's flags; `executablePath` e.g. a launcher into a netns (netns.ts). */
-export async function launch(executablePath = CHROMIUM): Promise<Browser> {
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+/**
+ * Chromium with the suite's flags (+ `extraArgs`); `executablePath` e.g. a launcher into a
+ * network namespace (netns.ts).
+ */
+export async function launch(
+  executablePath = CHROMIUM,
+  extraArgs: string[] = [],
+): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    headless: true,
+  });
 }
 
 /** A context with the media permissions and the loopback-only hook; `options` add to the defaults. */

@@ -16,11 +16,18 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launch, newContext } from './browser.js';
-import { type Cluster, startCluster } from './cluster.js';
+import { type Cluster, type ClusterOptions, startCluster } from './cluster.js';
 import { poll } from './helpers.js';
 
-/** startCluster's options (nodes, env, webroot). */
-export type ClusterOptions = NonNullable<Parameters<typeof startCluster>[0]>;
+export type { ClusterOptions };
+
+/** How the fixture's Chromium is launched (defaults: browser.ts). */
+export interface BrowserOptions {
+  /** the executable, e.g. a launcher into a network namespace (netns.ts) */
+  executablePath?: string;
+  /** flags added to the suite's own */
+  args?: string[];
+}
 
 export interface FixtureOptions {
   /** names the temporary directory (`p2p-<name>-…`) */
@@ -29,6 +36,8 @@ export interface FixtureOptions {
   prepare?: (dir: string) => unknown;
   /** cluster options; a function is called after `prepare` (env may depend on it) */
   cluster?: ClusterOptions | (() => ClusterOptions);
+  /** browser options; a function is called after `prepare` */
+  browser?: BrowserOptions | (() => BrowserOptions);
 }
 
 export interface PageOptions {
@@ -68,7 +77,9 @@ export class Fixture {
     await this.options.prepare?.(this.state.dir);
     const c = this.options.cluster;
     this.state.cluster = await startCluster(typeof c === 'function' ? c() : c);
-    this.state.browser = await launch();
+    const b = this.options.browser;
+    const bo = (typeof b === 'function' ? b() : b) ?? {};
+    this.state.browser = await launch(bo.executablePath, bo.args);
   }
 
   /** A new context with the media permissions (browser.ts newContext), closed by closeAll. */

@@ -11,18 +11,14 @@
  * to be its own (no DNS in a handshake) when the page connects to it by 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
-import { type Cluster, freePort, startCluster } from './cluster.js';
-import { poll } from './helpers.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { freePort } from './cluster.js';
+import { useFixture } from './fixture.js';
 
 /** A second name of this machine, known only to this test's Chromium. */
 const OTHER_NAME = 'p2p-share-lan.test';
 const KEY = 'A'.repeat(43); // a well-formed room key: these pages never get a manifest
-
-let cluster: Cluster;
-let browser: Browser;
 
 interface Banner {
   code: string | null;
@@ -62,23 +58,28 @@ function recordBanners() {
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 }
 
+const e2e = useFixture({
+  name: 'signaling-problems',
+  browser: { args: [`--host-resolver-rules=MAP ${OTHER_NAME} 127.0.0.1`] },
+});
+
 async function newRoom(): Promise<string> {
-  const r = await fetch(`${cluster.base}/api/rooms`, { method: 'POST' });
+  const r = await fetch(`${e2e.base}/api/rooms`, { method: 'POST' });
   assert.equal(r.status, 201);
   return ((await r.json()) as { room: string }).room;
 }
 
 async function receiverPage(origin: string, room: string, node: string): Promise<Page> {
-  const ctx = await browser.newContext();
+  // no media permissions needed (no peer connection here), and none for OTHER_NAME's origin
+  const ctx = await e2e.browser.newContext();
   await ctx.addInitScript(recordBanners);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+  const page = await e2e.open(ctx);
   await page.goto(`${origin}/r/${room}?node=${encodeURIComponent(node)}#${KEY}`);
   return page;
 }
 
 async function joined(page: Page): Promise<void> {
-  await poll(
+  await e2e.poll(
     () => page.evaluate(() => document.body.getAttribute('data-node') ?? ''),
     (n) => n !== '',
     60_000,
@@ -87,24 +88,10 @@ async function joined(page: Page): Promise<void> {
 }
 
 describe('signaling failures are shown in the page', () => {
-  before(async () => {
-    cluster = await startCluster();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${OTHER_NAME} 127.0.0.1`],
-      headless: true,
-    });
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await cluster?.stop();
-  });
-
   test('an unreachable node: a message naming it, gone once the balancer’s node is joined', async () => {
     const dead = await freePort(); // nothing listens there
-    const page = await receiverPage(cluster.base, await newRoom(), `ws://127.0.0.1:${dead}/ws`);
-    const [b] = await poll(
+    const page = await receiverPage(e2e.base, await newRoom(), `ws://127.0.0.1:${dead}/ws`);
+    const [b] = await e2e.poll(
       () => shownSoFar(page),
       (x) => x.length > 0,
       30_000,
@@ -119,14 +106,14 @@ describe('signaling failures are shown in the page', () => {
   });
 
   test('a node that refuses the page’s Origin (403): says so and how to allow it', async () => {
-    const port = cluster.balancer.port;
-    const nodePort = cluster.nodes[0]!.port;
+    const port = e2e.cluster.balancer.port;
+    const nodePort = e2e.cluster.nodes[0]!.port;
     const page = await receiverPage(
       `http://${OTHER_NAME}:${port}`,
       await newRoom(),
       `ws://127.0.0.1:${nodePort}/ws`,
     );
-    const [b] = await poll(
+    const [b] = await e2e.poll(
       () => shownSoFar(page),
       (x) => x.length > 0,
       30_000,
@@ -142,11 +129,11 @@ describe('signaling failures are shown in the page', () => {
   });
 
   test('a draining cluster: "no signaling node available", after the page was in its room', async () => {
-    const page = await receiverPage(cluster.base, await newRoom(), cluster.nodes[0]!.wsUrl!);
+    const page = await receiverPage(e2e.base, await newRoom(), e2e.cluster.nodes[0]!.wsUrl!);
     await joined(page);
     assert.equal((await banner(page)).hidden, true);
-    for (const n of cluster.nodes) n.child.kill('SIGTERM'); // drain: reconnect, then exit
-    const b = await poll(
+    for (const n of e2e.cluster.nodes) n.child.kill('SIGTERM'); // drain: reconnect, then exit
+    const b = await e2e.poll(
       () => banner(page),
       (x) => x.code === 'signaling-no-node',
       60_000,
