@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench/browser/run.sh [--mib 256] [--rounds 2] [--quick] [--only raw|engine]
-# 256 MiB between two Chromium contexts: raw data channel vs the p2p-share engine, same run.
+engine]|engine]
+# 256 MiB between two Chromium contexts: raw data channel vs the p2p-share engine vs PairDrop (its own UI), same run.
 # Installs playwright-core from the lock file; needs /usr/bin/chromium and the jars.
 set -euo pipefail
 cd "$(dirname "$0")"
