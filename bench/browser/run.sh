@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-engine]|engine]
+# bench/browser/run.sh [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-plain] [--no-pairdrop]
 # 256 MiB between two Chromium contexts: raw data channel vs the p2p-share engine vs PairDrop (its own UI), same run.
 # Installs playwright-core from the lock file; needs /usr/bin/chromium and the jars.
 set -euo pipefail
