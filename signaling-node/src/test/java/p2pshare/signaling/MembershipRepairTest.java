@@ -260,4 +260,41 @@ class MembershipRepairTest extends ClusterTestBase {
       }
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "resumed on node {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1})
+  void aResumeTellsEachPresenceOnceAcrossWelcomeAndReplay(int resumeOn) {
+    String room = Ids.randomId();
+    try (WsClient a = WsClient.connect(clientVertx, cluster.port(0));
+        WsClient b = WsClient.connect(clientVertx, cluster.port(0))) {
+      String idA = a.join(room).getString("peerId");
+      JsonObject welcomeB = b.join(room);
+      a.next("peer-joined");
+      b.close();
+      String idC;
+      try (WsClient c = WsClient.connect(clientVertx, cluster.port(1))) {
+        idC = c.join(room).getString("peerId");
+        a.next("peer-joined");
+        try (WsClient back = WsClient.connect(clientVertx, cluster.port(resumeOn))) {
+          back.send(
+              new JsonObject()
+                  .put("type", "join")
+                  .put("v", 1)
+                  .put("room", room)
+                  .put("resume", welcomeB.getString("resume"))
+                  .put("lastSeq", 0));
+          JsonObject welcome = back.next("welcome");
+          Knowledge kb = new Knowledge(back, welcome);
+          await(List.of(kb), () -> kb.known.contains(idC), "b knows c after the replay");
+          back.send(new JsonObject().put("type", "ping").put("t", 1));
+          await(
+              List.of(kb),
+              () -> kb.frames.stream().anyMatch(f -> "pong".equals(f.getString("type"))),
+              "pong");
+          assertEquals(Set.of(idA, idC), kb.known);
+          assertEquals(List.of(), kb.violations, "welcome " + welcome.getJsonArray("peers"));
+        }
+      }
+    }
+  }
 }

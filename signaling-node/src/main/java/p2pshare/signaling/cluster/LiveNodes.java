@@ -15,16 +15,26 @@ import p2pshare.cluster.ClusterNames;
  */
 public final class LiveNodes implements MembershipListener {
   private final String self;
+  private final HazelcastInstance hazelcast;
   private final Set<String> live = ConcurrentHashMap.newKeySet();
 
   public LiveNodes(HazelcastInstance hazelcast, String self) {
     this.self = self;
+    this.hazelcast = hazelcast;
     hazelcast.getCluster().addMembershipListener(this);
     refresh(hazelcast.getCluster().getMembers());
   }
 
   public boolean isLive(String nodeId) {
-    return nodeId != null && (nodeId.equals(self) || live.contains(nodeId));
+    if (nodeId == null) {
+      return false;
+    }
+    if (nodeId.equals(self) || live.contains(nodeId)) {
+      return true;
+    }
+    // A member that joined a moment ago may be ahead of its memberAdded event: ask the cluster.
+    refresh(hazelcast.getCluster().getMembers());
+    return live.contains(nodeId);
   }
 
   @Override
@@ -37,7 +47,7 @@ public final class LiveNodes implements MembershipListener {
     refresh(event.getMembers());
   }
 
-  private void refresh(Set<Member> members) {
+  private synchronized void refresh(Set<Member> members) {
     Set<String> now = ConcurrentHashMap.newKeySet();
     members.forEach(
         m -> {

@@ -48,7 +48,7 @@ public final class NodeDeathWatcher implements MembershipListener {
       for (String peerId : gone) {
         PeerEvent event = ServerMessages.peerLeft(peerId);
         for (String localPeer : view.localPeers()) {
-          local.deliver(localPeer, event, null, false);
+          local.deliverLocal(localPeer, event);
           told++;
         }
       }

@@ -99,12 +99,7 @@ public final class NodeRouter {
 
   private void routeFence(String targetNode, String peerId, String origin) {
     if (targetNode.equals(nodeId)) {
-      if (!local.fence(peerId, origin)) {
-        String newNode = local.movedTo(peerId);
-        if (newNode != null && !newNode.equals(nodeId)) {
-          routeFence(newNode, peerId, origin);
-        }
-      }
+      local.fence(peerId, origin, forwarder);
     } else {
       metrics.crossNodeSent();
       vertx
@@ -294,13 +289,28 @@ public final class NodeRouter {
   }
 
   private void deliverHere(String peerId, PeerEvent message, String origin, boolean forwarded) {
-    if (!local.deliver(peerId, message, origin, forwarded)) {
-      String newNode = local.movedTo(peerId);
-      if (newNode != null && !newNode.equals(nodeId)) {
-        deliver(newNode, List.of(peerId), message, origin, true);
-      }
-    }
+    local.deliver(peerId, message, origin, forwarded, forwarder);
   }
+
+  /** Passes on, to a moved peer's new node, what still reached its old one (this node). */
+  private final LocalPeers.Forwarder forwarder =
+      new LocalPeers.Forwarder() {
+        @Override
+        public void message(String peerId, PeerEvent message, String origin) {
+          String newNode = local.movedTo(peerId);
+          if (newNode != null && !newNode.equals(nodeId)) {
+            deliver(newNode, List.of(peerId), message, origin, true);
+          }
+        }
+
+        @Override
+        public void fence(String peerId, String origin) {
+          String newNode = local.movedTo(peerId);
+          if (newNode != null && !newNode.equals(nodeId)) {
+            routeFence(newNode, peerId, origin);
+          }
+        }
+      };
 
   private static List<String> strings(JsonArray array) {
     List<String> out = new ArrayList<>(array.size());

@@ -1,5 +1,6 @@
 package p2pshare.signaling.peer;
 
+import io.vertx.core.Context;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,6 +17,7 @@ public final class LocalPeers {
   private final Map<String, LocalPeer> peers = new ConcurrentHashMap<>();
   private final Map<String, RoomView> rooms = new ConcurrentHashMap<>();
   private final Map<String, String> movedTo = new ConcurrentHashMap<>();
+  private final Map<String, Context> movedFrom = new ConcurrentHashMap<>();
   private final SignalingMetrics metrics;
 
   public LocalPeers(SignalingMetrics metrics) {
@@ -29,6 +31,7 @@ public final class LocalPeers {
   /** Makes a peer reachable for deliveries (buffered while it is PENDING). */
   public void register(LocalPeer peer) {
     movedTo.remove(peer.peerId());
+    movedFrom.remove(peer.peerId());
     peers.put(peer.peerId(), peer);
   }
 
@@ -70,6 +73,7 @@ public final class LocalPeers {
     peers.remove(peer.peerId(), peer);
     if (stillMemberOn != null) {
       movedTo.put(peer.peerId(), stillMemberOn);
+      movedFrom.put(peer.peerId(), peer.context());
     }
     rooms.computeIfPresent(
         peer.room(),
@@ -81,6 +85,7 @@ public final class LocalPeers {
 
   public void forgetMove(String peerId) {
     movedTo.remove(peerId);
+    movedFrom.remove(peerId);
   }
 
   public String movedTo(String peerId) {
@@ -112,32 +117,85 @@ public final class LocalPeers {
   }
 
   /**
+   * Where a peer that is not (or no longer) here goes: its new node, reached from the loop its old
+   * {@link LocalPeer} ran on, so what was queued for it before it moved and what arrives after
+   * leave in the order they came.
+   */
+  public interface Forwarder {
+    void message(String peerId, PeerEvent message, String origin);
+
+    void fence(String peerId, String origin);
+  }
+
+  /**
    * Hands a message to a local peer on its own context: a relay right away when the caller already
    * runs there (two sockets of one event loop), anything else as a task on that loop (membership
-   * events keep their place behind the join being processed). Returns false if the peer is not
-   * here, so the caller can forward it to the peer's new node.
+   * events keep their place behind the join being processed). A peer that moved away meanwhile, or
+   * had moved before, gets it through {@code forwarder} from that same loop. Returns false if the
+   * peer is neither here nor moved from here.
    */
-  public boolean deliver(String peerId, PeerEvent message, String origin, boolean forwarded) {
+  public boolean deliver(
+      String peerId, PeerEvent message, String origin, boolean forwarded, Forwarder forwarder) {
     LocalPeer peer = peers.get(peerId);
     if (peer == null) {
-      return false;
+      Context old = movedFrom.get(peerId);
+      if (old == null) {
+        return false;
+      }
+      old.runOnContext(v -> forwarder.message(peerId, message, origin));
+      return true;
     }
     metrics.messageOut(message.type());
+    Runnable task =
+        () -> {
+          if (peer.state() == LocalPeer.State.GONE && movedTo.containsKey(peerId)) {
+            forwarder.message(peerId, message, origin);
+          } else {
+            peer.deliver(message, origin, forwarded);
+          }
+        };
     if (message.isRelay()) {
-      peer.onLoop(() -> peer.deliver(message, origin, forwarded));
+      peer.onLoop(task);
     } else {
-      peer.context().runOnContext(v -> peer.deliver(message, origin, forwarded));
+      peer.context().runOnContext(v -> task.run());
     }
     return true;
   }
 
-  /** Passes a handover fence to a local peer; false if the peer is not here. */
-  public boolean fence(String peerId, String origin) {
+  /** Delivers to a peer of this node only (its new node, if it moved, tells it itself). */
+  public boolean deliverLocal(String peerId, PeerEvent message) {
+    return deliver(peerId, message, null, false, NOT_FORWARDED);
+  }
+
+  private static final Forwarder NOT_FORWARDED =
+      new Forwarder() {
+        @Override
+        public void message(String peerId, PeerEvent message, String origin) {}
+
+        @Override
+        public void fence(String peerId, String origin) {}
+      };
+
+  /** Passes a handover fence to a local peer, or on after it; false if neither applies. */
+  public boolean fence(String peerId, String origin, Forwarder forwarder) {
     LocalPeer peer = peers.get(peerId);
     if (peer == null) {
-      return false;
+      Context old = movedFrom.get(peerId);
+      if (old == null) {
+        return false;
+      }
+      old.runOnContext(v -> forwarder.fence(peerId, origin));
+      return true;
     }
-    peer.context().runOnContext(v -> peer.fence(origin));
+    peer.context()
+        .runOnContext(
+            v -> {
+              if (peer.state() == LocalPeer.State.GONE && movedTo.containsKey(peerId)) {
+                forwarder.fence(peerId, origin);
+              } else {
+                peer.fence(origin);
+              }
+            });
     return true;
   }
 }

@@ -44,7 +44,7 @@ public final class RoomService {
   private final NodeRouter router;
   private final LocalPeers local;
   private final SignalingMetrics metrics;
-  private final TurnCredentials turn;
+  private final WelcomeWriter welcomes;
   private final NodeFence fence;
 
   public RoomService(
@@ -62,7 +62,11 @@ public final class RoomService {
     this.router = router;
     this.local = local;
     this.metrics = metrics;
-    this.turn = new TurnCredentials(env.turnUrls(), env.turnSecret(), env.turnTtlS());
+    this.welcomes =
+        new WelcomeWriter(
+            env.nodeId(),
+            new TurnCredentials(env.turnUrls(), env.turnSecret(), env.turnTtlS()),
+            local);
   }
 
   private String nodeId() {
@@ -119,10 +123,13 @@ public final class RoomService {
                       .map(
                           v -> {
                             // A fresh join restores no session: recovered is false (PROTOCOL.md).
-                            welcomeAndActivate(
+                            welcomes.write(
                                 peer,
                                 connection,
-                                welcome(peer, result.others(), token, false),
+                                result.others(),
+                                token,
+                                false,
+                                List.of(),
                                 () -> peer.activateFresh(0));
                             beforeWelcome.accept(peer);
                             LOG.info(
@@ -139,22 +146,6 @@ public final class RoomService {
             abandon(peer, true);
           }
         });
-  }
-
-  /**
-   * Writes the welcome (its peers are what the peer now knows), activates the peer — which delivers
-   * what was buffered meanwhile — and tells it of any member its view learned of that the welcome
-   * and the buffer did not carry.
-   */
-  private void welcomeAndActivate(
-      LocalPeer peer, PeerConnection connection, JsonObject welcome, Runnable activate) {
-    List<String> listed = new ArrayList<>();
-    welcome.getJsonArray("peers").forEach(p -> listed.add(((JsonObject) p).getString("id")));
-    peer.attach(connection);
-    peer.told().reset(listed);
-    connection.send(welcome.encode());
-    activate.run();
-    MemberRepair.reconcile(peer, local.view(peer.room()));
   }
 
   /**
@@ -194,7 +185,13 @@ public final class RoomService {
                   if (record.orphaned()) {
                     return record.orphanUntil() < System.currentTimeMillis()
                         ? badResume()
-                        : takeOver(found.peerId(), record, join, connection, beforeWelcome, null);
+                        : takeOver(
+                            pendingHere(found.peerId(), record, join),
+                            record,
+                            join,
+                            connection,
+                            beforeWelcome,
+                            null);
                   }
                   if (record.nodeId().equals(nodeId())) {
                     return resumeHere(found.peerId(), record, join, connection, beforeWelcome);
@@ -259,11 +256,14 @@ public final class RoomService {
                     peer.tokenHash(tokenHash);
                     long from = peer.replayFrom(join.lastSeq());
                     boolean recovered = peer.ring().holdsAllAfter(from);
-                    welcomeAndActivate(
+                    welcomes.write(
                         peer,
                         connection,
-                        welcome(peer, others, token, recovered),
-                        () -> peer.ring().after(from).forEach(connection::send));
+                        others,
+                        token,
+                        recovered,
+                        peer.ring().after(from),
+                        () -> {});
                     beforeWelcome.accept(peer);
                     metrics.resume(recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
                     return peer;
@@ -278,21 +278,45 @@ public final class RoomService {
       ClientMessage.Join join,
       PeerConnection connection,
       Consumer<LocalPeer> beforeWelcome) {
+    // Registered (PENDING, buffering) before the old node lets go: what it forwards right after
+    // its answer may arrive here before the answer's continuation runs, and must not be dropped.
+    LocalPeer peer = pendingHere(peerId, record, join);
     return router
         .requestHandover(record.nodeId(), peerId, join.lastSeq())
         .transform(
             ar -> {
               if (ar.succeeded()) {
-                return takeOver(peerId, record, join, connection, beforeWelcome, ar.result());
+                return takeOver(peer, record, join, connection, beforeWelcome, ar.result());
               }
               if (ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
                   && re.failureType() == io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE
                   && re.failureCode() != NodeRouter.GivenUp.FAILURE_CODE) {
+                peer.end((short) 1000, "bad resume");
+                local.unregister(peer, null);
                 return badResume();
               }
               // The old node does not answer: it is dead or dying, so nothing can be recovered.
-              return takeOver(peerId, record, join, connection, beforeWelcome, null);
+              return takeOver(peer, record, join, connection, beforeWelcome, null);
             });
+  }
+
+  /** A peer that is about to be taken over here, buffering what it is sent until then. */
+  private LocalPeer pendingHere(String peerId, PeerRecord record, ClientMessage.Join join) {
+    LocalPeer existing = local.get(peerId);
+    if (existing != null) {
+      existing.end((short) 4000, "resumed elsewhere");
+      local.unregister(existing, nodeId());
+    }
+    LocalPeer peer =
+        new LocalPeer(
+            peerId,
+            join.room(),
+            record.meta(),
+            vertx.getOrCreateContext(),
+            LocalPeer.State.PENDING);
+    local.register(peer);
+    local.addLocal(peer);
+    return peer;
   }
 
   /**
@@ -300,22 +324,13 @@ public final class RoomService {
    * node is gone (then the counter continues from the client's lastSeq and recovered is false).
    */
   private Future<LocalPeer> takeOver(
-      String peerId,
+      LocalPeer peer,
       PeerRecord record,
       ClientMessage.Join join,
       PeerConnection connection,
       Consumer<LocalPeer> beforeWelcome,
       JsonObject handed) {
-    Context context = vertx.getOrCreateContext();
-    LocalPeer existing = local.get(peerId);
-    if (existing != null) {
-      existing.end((short) 4000, "resumed elsewhere");
-      local.unregister(existing, nodeId());
-    }
-    LocalPeer peer =
-        new LocalPeer(peerId, join.room(), record.meta(), context, LocalPeer.State.PENDING);
-    local.register(peer);
-    local.addLocal(peer);
+    String peerId = peer.peerId();
     String token = Ids.randomId();
     String tokenHash = Ids.sha256Hex(token);
     peer.tokenHash(tokenHash);
@@ -346,11 +361,14 @@ public final class RoomService {
                           v -> {
                             boolean recovered =
                                 handed != null && handed.getBoolean("recovered", false);
-                            welcomeAndActivate(
+                            welcomes.write(
                                 peer,
                                 connection,
-                                welcome(peer, result.others(), token, recovered),
-                                () -> activateTakenOver(peer, connection, join, handed));
+                                result.others(),
+                                token,
+                                recovered,
+                                handedReplay(handed),
+                                () -> activateTakenOver(peer, join, handed));
                             beforeWelcome.accept(peer);
                             metrics.resume(
                                 recovered ? ResumeOutcome.RECOVERED : ResumeOutcome.UNRECOVERED);
@@ -410,22 +428,31 @@ public final class RoomService {
     return told;
   }
 
-  /** Replays what the old node held after the client's lastSeq and continues its counter. */
-  private static void activateTakenOver(
-      LocalPeer peer, PeerConnection connection, ClientMessage.Join join, JsonObject handed) {
+  /** What the old node held after the client's lastSeq, to replay. */
+  private static List<String> handedReplay(JsonObject handed) {
+    List<String> out = new ArrayList<>();
     if (handed == null) {
-      peer.activateFresh(join.lastSeq() == null ? 0 : join.lastSeq());
-      return;
+      return out;
     }
     JsonArray ring = handed.getJsonArray("ring");
     long from = handed.getLong("from");
     for (int i = 0; i < ring.size(); i++) {
       String text = ring.getString(i);
       if (new JsonObject(text).getLong("seq") > from) {
-        connection.send(text);
+        out.add(text);
       }
     }
-    peer.activate(handed.getLong("seq"), ring);
+    return out;
+  }
+
+  /** Continues the old node's counter and ring, or the client's lastSeq when nothing was handed. */
+  private static void activateTakenOver(
+      LocalPeer peer, ClientMessage.Join join, JsonObject handed) {
+    if (handed == null) {
+      peer.activateFresh(join.lastSeq() == null ? 0 : join.lastSeq());
+    } else {
+      peer.activate(handed.getLong("seq"), handed.getJsonArray("ring"));
+    }
   }
 
   /**
@@ -549,20 +576,6 @@ public final class RoomService {
               router.announceLeft(peer.room(), peer.peerId(), result.remaining(), result.version());
               return true;
             });
-  }
-
-  private JsonObject welcome(
-      LocalPeer peer, Map<String, RoomMembers.Member> others, String token, boolean recovered) {
-    JsonArray peers = new JsonArray();
-    others.forEach((id, m) -> peers.add(ServerMessages.peer(id, m.meta())));
-    return ServerMessages.welcome(
-        peer.peerId(),
-        peer.room(),
-        nodeId(),
-        peers,
-        token,
-        recovered,
-        turn.iceServers(peer.peerId(), System.currentTimeMillis() / 1000));
   }
 
   private static Map<String, String> nodesOf(Map<String, RoomMembers.Member> members) {

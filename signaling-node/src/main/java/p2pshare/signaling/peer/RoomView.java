@@ -47,7 +47,9 @@ public final class RoomView {
     if (old == null ? version < floor : old.version() >= version) {
       return false;
     }
-    entries.put(peerId, new Entry(nodeId, meta, present, version));
+    // A removal keeps what was known of the peer's meta (a resume's welcome may list it again).
+    String kept = meta == null && old != null ? old.meta() : meta;
+    entries.put(peerId, new Entry(nodeId, kept, present, version));
     if (present) {
       members.put(peerId, nodeId);
     } else {

@@ -23,6 +23,15 @@ final class ToldMembers {
     told.addAll(ids);
   }
 
+  /** A held message replayed on a resume (numbered before, so not through {@link #admit}). */
+  void replayed(String type, String subject) {
+    if (PEER_JOINED.equals(type)) {
+      told.add(subject);
+    } else if (PEER_LEFT.equals(type)) {
+      told.remove(subject);
+    }
+  }
+
   boolean knows(String peerId) {
     return told.contains(peerId);
   }
