@@ -487,9 +487,18 @@ public final class RoomService {
         });
   }
 
+  /*
+   * endedSender: frames still read from a socket whose peer ended here (it was fenced, or moved to
+   * another socket) are not relayed, nor answered unknown-peer: the socket was told to reconnect
+   * (or closed 4000) and is closing, and the client re-sends from its new session.
+   */
+
   /** Relays a signal to one peer of the sender's room. */
   public void signal(LocalPeer from, String to, p2pshare.signaling.protocol.JsonText data)
       throws ProtocolException {
+    if (from.state() == LocalPeer.State.GONE) {
+      return; // see endedSender
+    }
     RoomView view = local.view(from.room());
     String node = view == null || to.equals(from.peerId()) ? null : view.nodeOf(to);
     if (node == null) {
@@ -502,6 +511,9 @@ public final class RoomService {
    * Relays a broadcast to every other peer of the sender's room, one event-bus message per node.
    */
   public void broadcast(LocalPeer from, p2pshare.signaling.protocol.JsonText data) {
+    if (from.state() == LocalPeer.State.GONE) {
+      return; // see endedSender
+    }
     RoomView view = local.view(from.room());
     if (view == null) {
       return;
