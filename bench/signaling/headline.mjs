@@ -83,7 +83,7 @@ const RATE_COLS = [
 ];
 
 async function openLoopOn(sys, { pairs, phases, urls }) {
-  return runGen({ scenario: 'rate', proto: sys.proto, urls, pairs, phases, setupConc: 32, deadlineS: 60 + phases.reduce((s, p) => s + p.warmupS + p.durationS + 1, 0) }, sys.procs);
+  return runGen({ scenario: 'rate', proto: sys.proto, urls, pairs, phases, setupConc: 32, deadlineS: 240 + phases.reduce((s, p) => s + p.warmupS + p.durationS + 1, 0) }, sys.procs);
 }
 
 function oursWithGcLog(n, tag) {
