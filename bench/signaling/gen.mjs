@@ -377,7 +377,9 @@ async function openLoop() {
   let rr = 0;
   const ticker = setInterval(() => {
     const tnow = performance.now();
-    const due = Math.floor(((tnow - t0) * R) / 1000);
+    // a generator starved of CPU must not spin here catching up (its timers would never fire):
+    // at most 20 ms of schedule per tick; what it could not send shows as delivered < offered
+    const due = Math.min(Math.floor(((tnow - t0) * R) / 1000), sent + Math.ceil(R / 50));
     while (sent < due) {
       const intended = t0 + (sent * 1000) / R;
       const d = dirs[rr++ % dirs.length];

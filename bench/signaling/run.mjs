@@ -579,7 +579,18 @@ async function main() {
   const out = {};
   for (const n of names) {
     if (!suites[n]) throw new Error(`unknown suite ${n}; one of ${Object.keys(suites).join(', ')}, all`);
-    out[n] = await suites[n]();
+    if (names.length === 1) {
+      out[n] = await suites[n]();
+      continue;
+    }
+    try {
+      out[n] = await suites[n]();
+    } catch (e) {
+      // one failed suite of several: report it and go on with the next
+      console.log(`\n${n}: FAILED ${String(e.message || e).split('\n')[0]}`);
+      out[n] = { failed: String(e.message || e) };
+      await stopAll();
+    }
   }
   console.log(JSON.stringify({ bench: 'signaling', suite, quick: QUICK, rounds: ROUNDS, started, machine: m, ...out }));
 }
