@@ -1,5 +1,7 @@
 package p2pshare.cluster;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -13,8 +15,14 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.UUID;
 
-/** Starts a clustered Vert.x with a Hazelcast member and a Prometheus registry. */
+/**
+ * Starts a process's Vert.x, Hazelcast member and Prometheus registry. A signaling node runs a
+ * clustered Vert.x (its event bus carries the relay); the balancer runs a local Vert.x beside a
+ * Hazelcast lite member: it needs the shared maps, not the event bus, and Vert.x cannot start
+ * clustered on a lite member while no data member exists (the balancer may start first).
+ */
 public final class ClusterBoot {
   /**
    * Hazelcast runs async callbacks on the common ForkJoinPool, which starts a new thread per task
@@ -24,6 +32,13 @@ public final class ClusterBoot {
       "java.util.concurrent.ForkJoinPool.common.parallelism";
 
   static final int MIN_COMMON_POOL_PARALLELISM = 2;
+
+  /**
+   * Vert.x members read this attribute of every Hazelcast member (vertx-hazelcast's private
+   * NODE_ID_ATTRIBUTE); a lite member without it would be handled as a null node id when it joins
+   * or leaves. With a random id it looks like a Vert.x node that has no event-bus consumers.
+   */
+  static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private ClusterBoot() {}
 
@@ -40,8 +55,6 @@ public final class ClusterBoot {
     new ProcessorMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
 
-    HazelcastClusterManager clusterManager =
-        new HazelcastClusterManager(HazelcastConfigs.forEnv(env));
     MicrometerMetricsOptions metrics =
         new MicrometerMetricsOptions()
             .setEnabled(true)
@@ -56,6 +69,11 @@ public final class ClusterBoot {
           .addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
     }
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    if (env.role().liteMember()) {
+      return startBesideLiteMember(env, options, registry);
+    }
+    HazelcastClusterManager clusterManager =
+        new HazelcastClusterManager(HazelcastConfigs.forEnv(env));
     options.getEventBusOptions().setHost(env.clusterHost()).setPort(0);
     return Vertx.builder()
         .with(options)
@@ -65,5 +83,19 @@ public final class ClusterBoot {
         .map(
             vertx ->
                 new ClusterRuntime(env, vertx, clusterManager.getHazelcastInstance(), registry));
+  }
+
+  private static Future<ClusterRuntime> startBesideLiteMember(
+      EnvConfig env, VertxOptions options, PrometheusMeterRegistry registry) {
+    Config config = HazelcastConfigs.forEnv(env);
+    config
+        .getMemberAttributeConfig()
+        .setAttribute(VERTX_NODE_ID_ATTRIBUTE, UUID.randomUUID().toString());
+    Vertx vertx =
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return vertx
+        .executeBlocking(() -> Hazelcast.newHazelcastInstance(config), false)
+        .map(hazelcast -> new ClusterRuntime(env, vertx, hazelcast, registry))
+        .onFailure(e -> vertx.close());
   }
 }

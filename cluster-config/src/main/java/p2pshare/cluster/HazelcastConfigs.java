@@ -18,11 +18,23 @@ public final class HazelcastConfigs {
   /** Split-brain merge runs early and often so a healed network joins up quickly. */
   public static final int MERGE_DELAY_S = 5;
 
+  /**
+   * A lite member (the balancer) gives up on a cluster call after this long without an answer or a
+   * heartbeat from its target: a frozen member must not hold its worker threads for the default
+   * minute. Its HTTP answers are bounded separately, much shorter.
+   */
+  public static final int LITE_MEMBER_CALL_TIMEOUT_MS = 3_000;
+
   private HazelcastConfigs() {}
 
   public static Config forEnv(EnvConfig env) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(env.clusterName());
+    config.setLiteMember(env.role().liteMember());
+    if (env.role().liteMember()) {
+      config.setProperty(
+          "hazelcast.operation.call.timeout.millis", String.valueOf(LITE_MEMBER_CALL_TIMEOUT_MS));
+    }
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");

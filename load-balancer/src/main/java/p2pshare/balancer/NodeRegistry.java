@@ -1,13 +1,20 @@
 package p2pshare.balancer;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterNames;
@@ -16,18 +23,47 @@ import p2pshare.cluster.NodeLoad;
 /**
  * The live signaling nodes, read from the shared nodes map. Each node puts its {@link NodeLoad}
  * every second with a TTL, so a node is live exactly while its record exists; a node that stops
- * publishing is gone after {@link NodeLoad#TTL_SECONDS}. Always read fresh, never cached: an answer
- * never names a node that has already expired.
+ * publishing is gone after {@link NodeLoad#TTL_SECONDS}.
+ *
+ * <p>Every answer comes within {@link #READ_WAIT_MS}: a read of the map blocks while a member that
+ * owns part of it is unreachable (frozen, cut off) until the cluster gives up on it, so a read that
+ * is late is left running (one at a time) and the answer is the last complete read, as long as that
+ * is younger than the TTL — what the balancer can see. Older than that, no node is named (the API
+ * says 503 no-live-node): an answer never names a node whose record may have expired.
  */
 public final class NodeRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
 
+  /** How long a caller waits for a fresh read before it is answered from the last one. */
+  static final long READ_WAIT_MS = 300;
+
+  private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(NodeLoad.TTL_SECONDS);
+
+  private record Snapshot(List<NodeLoad> live, long readAtNanos) {}
+
   private final Vertx vertx;
-  private final IMap<String, String> nodes;
+  private final Supplier<Collection<String>> readRecords;
+  private final Object lock = new Object();
+
+  /** One read at a time, on its own daemon thread: a stuck read blocks no request thread. */
+  private final ExecutorService reader =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "node-registry-read");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private CompletableFuture<Snapshot> inFlight;
+  private volatile Snapshot last;
 
   public NodeRegistry(Vertx vertx, HazelcastInstance hazelcast) {
+    this(vertx, hazelcast.<String, String>getMap(ClusterNames.NODES_MAP)::values);
+  }
+
+  NodeRegistry(Vertx vertx, Supplier<Collection<String>> readRecords) {
     this.vertx = vertx;
-    this.nodes = hazelcast.getMap(ClusterNames.NODES_MAP);
+    this.readRecords = readRecords;
   }
 
   /** The live nodes, sorted by id, read on a worker thread. */
@@ -35,10 +71,51 @@ public final class NodeRegistry {
     return vertx.executeBlocking(this::readLive, false);
   }
 
-  /** Blocking read of the live nodes; call only off the event loop. */
+  /** Blocking (at most {@link #READ_WAIT_MS}) read of the live nodes; not on the event loop. */
   List<NodeLoad> readLive() {
+    CompletableFuture<Snapshot> read = startRead();
+    try {
+      if (last == null) {
+        return new ArrayList<>(read.get().live()); // nothing seen yet: the first read is the answer
+      }
+      return new ArrayList<>(read.get(READ_WAIT_MS, TimeUnit.MILLISECONDS).live());
+    } catch (TimeoutException | ExecutionException e) {
+      Snapshot seen = last;
+      if (seen == null || System.nanoTime() - seen.readAtNanos() > TTL_NANOS) {
+        return new ArrayList<>();
+      }
+      return new ArrayList<>(seen.live());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ArrayList<>();
+    }
+  }
+
+  /** Starts a read of the map unless one is still running; a slow read is never doubled. */
+  private CompletableFuture<Snapshot> startRead() {
+    synchronized (lock) {
+      if (inFlight == null || inFlight.isDone()) {
+        CompletableFuture<Snapshot> read = new CompletableFuture<>();
+        reader.execute(
+            () -> {
+              try {
+                Snapshot s = new Snapshot(parse(readRecords.get()), System.nanoTime());
+                last = s;
+                read.complete(s);
+              } catch (RuntimeException e) {
+                LOG.warn("node records unreadable error={}", e.toString());
+                read.completeExceptionally(e);
+              }
+            });
+        inFlight = read;
+      }
+      return inFlight;
+    }
+  }
+
+  private static List<NodeLoad> parse(Collection<String> records) {
     List<NodeLoad> live = new ArrayList<>();
-    for (String json : nodes.values()) {
+    for (String json : records) {
       try {
         NodeLoad load = NodeLoad.fromJson(new JsonObject(json));
         if (load.id() != null && load.url() != null) {
@@ -49,6 +126,6 @@ public final class NodeRegistry {
       }
     }
     live.sort(Comparator.comparing(NodeLoad::id));
-    return live;
+    return List.copyOf(live);
   }
 }

@@ -26,6 +26,13 @@ public final class RoomAssigner {
   /** A placement nobody asked for this long is forgotten (a later GET places the room anew). */
   static final long ROOM_MAX_IDLE_HOURS = 24;
 
+  /**
+   * An answer comes within this, also while a member that owns the room's record is unreachable:
+   * past it the client gets 503 no-live-node and asks again (the read itself ends later, bounded by
+   * the member's call timeout).
+   */
+  static final long ANSWER_TIMEOUT_MS = 800;
+
   /** Compare-and-set rounds before giving up; each lost round means another writer won. */
   static final int MAX_CAS_ROUNDS = 32;
 
@@ -44,6 +51,7 @@ public final class RoomAssigner {
   private final NodeRegistry registry;
   private final PlacementPolicy policy;
   private final BalancerMeters meters;
+  private volatile boolean warm;
 
   public RoomAssigner(
       Vertx vertx,
@@ -60,21 +68,45 @@ public final class RoomAssigner {
 
   /** Places a new room with a fresh random id; fails with {@link NoLiveNodeException}. */
   public Future<Assignment> create() {
-    return vertx.executeBlocking(
-        () -> {
-          Assignment a;
-          do {
-            a = assign(Ids.randomId());
-          } while (a.kind() != Kind.NEW); // a 128-bit collision: practically never loops
-          meters.roomCreated();
-          return a;
-        },
-        false);
+    return bounded(
+        vertx.executeBlocking(
+            () -> {
+              Assignment a;
+              do {
+                a = assign(Ids.randomId());
+              } while (a.kind() != Kind.NEW); // a 128-bit collision: practically never loops
+              meters.roomCreated();
+              return a;
+            },
+            false));
   }
 
   /** The room's node, placing or moving it when needed; the id must be valid. */
   public Future<Assignment> lookup(String room) {
-    return vertx.executeBlocking(() -> assign(room), false);
+    return bounded(vertx.executeBlocking(() -> assign(room), false));
+  }
+
+  /**
+   * At most {@link #ANSWER_TIMEOUT_MS}; a cluster that cannot answer in time (a member frozen or
+   * cut off, no data member at all) is "no live node" to the client, which asks again. The very
+   * first answer is not bounded: it sets up the map proxies and fetches the partition table, which
+   * takes seconds on a loaded machine and would otherwise be refused at every start.
+   */
+  private Future<Assignment> bounded(Future<Assignment> answer) {
+    if (!warm) {
+      return answer.onComplete(done -> warm = true);
+    }
+    return answer
+        .timeout(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .recover(
+            e -> {
+              if (e instanceof NoLiveNodeException) {
+                return Future.failedFuture(e);
+              }
+              LOG.warn("room answer not in time error={}", e.toString());
+              meters.noLiveNode();
+              return Future.failedFuture(new NoLiveNodeException());
+            });
   }
 
   /** Blocking compare-and-set loop; call only off the event loop. */

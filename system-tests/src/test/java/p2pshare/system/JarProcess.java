@@ -21,12 +21,14 @@ final class JarProcess implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final String name;
+  final String host;
   final int port;
   final Process process;
   final Path log;
 
-  private JarProcess(String name, int port, Process process, Path log) {
+  private JarProcess(String name, String host, int port, Process process, Path log) {
     this.name = name;
+    this.host = host;
     this.port = port;
     this.process = process;
     this.log = log;
@@ -38,12 +40,30 @@ final class JarProcess implements AutoCloseable {
    */
   static JarProcess start(String jarProperty, String name, int port, Map<String, String> env)
       throws IOException {
+    return start(jarProperty, name, "127.0.0.1", port, env, List.of());
+  }
+
+  /**
+   * As {@link #start(String, String, int, Map)}, the command run behind {@code prefix} (e.g. {@code
+   * ip netns exec <ns>}, which execs it: the process's pid is the JVM's) and answering HTTP on
+   * {@code host}.
+   */
+  static JarProcess start(
+      String jarProperty,
+      String name,
+      String host,
+      int port,
+      Map<String, String> env,
+      List<String> prefix)
+      throws IOException {
     Path jar = Path.of(System.getProperty(jarProperty)).toAbsolutePath();
     Path log = Files.createTempFile("p2p-" + name, ".log");
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(javaCommand(jar));
     ProcessBuilder pb =
-        new ProcessBuilder(javaCommand(jar)).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
-    return new JarProcess(name, port, pb.start(), log);
+    return new JarProcess(name, host, port, pb.start(), log);
   }
 
   /** java, the module's jvm.options when it exists, -jar, the jar. */
@@ -86,7 +106,7 @@ final class JarProcess implements AutoCloseable {
   int status(String path) {
     try {
       return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              HttpRequest.newBuilder(URI.create(base() + path))
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.discarding())
@@ -98,18 +118,40 @@ final class JarProcess implements AutoCloseable {
 
   String get(String path) throws Exception {
     return HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpRequest.newBuilder(URI.create(base() + path)).build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }
 
   String post(String path) throws Exception {
     return HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            HttpRequest.newBuilder(URI.create(base() + path))
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /** http://host:port of this process. */
+  String base() {
+    return "http://" + host + ":" + port;
+  }
+
+  /** SIGSTOP: the process freezes as in a long GC pause; its sockets stay open. */
+  void freeze() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT. */
+  void thaw() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   /** kill -9. */
