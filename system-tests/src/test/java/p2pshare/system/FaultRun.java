@@ -90,6 +90,38 @@ final class FaultRun implements AutoCloseable {
     which.forEach(FaultClient::join);
   }
 
+  /**
+   * Joins peer 0 of every room, waits for their welcomes, then peer 1, and so on: no two peers of
+   * one room join at the same moment, so a fault scenario is not also a concurrent-join one.
+   */
+  boolean joinInWaves(Duration perWave) throws Exception {
+    return joinInWaves(perWave, -1, null);
+  }
+
+  /**
+   * As {@link #joinInWaves(Duration)}; {@code fault} runs right after wave {@code atWave} is sent.
+   */
+  boolean joinInWaves(Duration perWave, int atWave, FaultSuiteIT.Fault fault) throws Exception {
+    for (int j = 0; ; j++) {
+      List<FaultClient> wave = new ArrayList<>();
+      for (List<FaultClient> members : rooms.values()) {
+        if (j < members.size()) {
+          wave.add(members.get(j));
+        }
+      }
+      if (wave.isEmpty()) {
+        return true;
+      }
+      wave.forEach(FaultClient::join);
+      if (j == atWave) {
+        fault.inject(this);
+      }
+      if (!await(() -> wave.stream().allMatch(c -> c.welcomeCount() > 0), perWave)) {
+        return false;
+      }
+    }
+  }
+
   /** Every client signals every peer it knows, each period. */
   void startTraffic(long periodMs) {
     traffic =
