@@ -31,7 +31,7 @@ public final class RoomAssigner {
    * past it the client gets 503 no-live-node and asks again (the read itself ends later, bounded by
    * the member's call timeout).
    */
-  static final long ANSWER_TIMEOUT_MS = 800;
+  static final long ANSWER_TIMEOUT_MS = 500;
 
   /** Compare-and-set rounds before giving up; each lost round means another writer won. */
   static final int MAX_CAS_ROUNDS = 32;

@@ -68,6 +68,7 @@ final class FaultClient {
   final List<Received> received = new ArrayList<>();
   final List<Sent> sent = new ArrayList<>();
   final Map<String, Integer> errors = new HashMap<>();
+  final List<Long> unknownPeerAt = new ArrayList<>();
   int duplicateAnnouncements;
   int duplicateSeq;
   int seqGaps;
@@ -315,6 +316,9 @@ final class FaultClient {
           timers.execute(this::relocate);
         } else {
           errors.merge(code, 1, Integer::sum);
+          if ("unknown-peer".equals(code)) {
+            unknownPeerAt.add(now);
+          }
         }
       }
       default -> {

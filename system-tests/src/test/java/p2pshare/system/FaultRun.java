@@ -190,6 +190,17 @@ final class FaultRun implements AutoCloseable {
     return wrong;
   }
 
+  /** unknown-peer answers received after {@code sinceNanos}. */
+  int unknownPeerSince(long sinceNanos) {
+    int n = 0;
+    for (FaultClient c : clients) {
+      synchronized (c) {
+        n += (int) c.unknownPeerAt.stream().filter(t -> t > sinceNanos).count();
+      }
+    }
+    return n;
+  }
+
   /** Seconds from {@code fromNanos} until converged, or -1 if not by the deadline. */
   double awaitConverged(long fromNanos, Duration deadline) throws InterruptedException {
     long end = fromNanos + deadline.toNanos();

@@ -53,8 +53,30 @@ class FaultSuiteIT {
 
   static final FaultTable TABLE = new FaultTable();
 
+  /**
+   * The loopback cluster that concurrent joins and the stalls share while every trial on it passes
+   * (a start costs tens of seconds on a loaded machine); a failed trial discards it, so the next
+   * scenario starts on a fresh one.
+   */
+  private static FaultCluster shared;
+
+  static FaultCluster sharedCluster() throws Exception {
+    if (shared == null) {
+      shared = FaultCluster.start(RESUME_WINDOW_S, null);
+    }
+    return shared;
+  }
+
+  static void discardSharedIf(boolean failed) throws Exception {
+    if (failed && shared != null) {
+      shared.close();
+      shared = null;
+    }
+  }
+
   @AfterAll
-  static void printTable() {
+  static void printTable() throws Exception {
+    discardSharedIf(true);
     TABLE.write();
   }
 
@@ -72,7 +94,8 @@ class FaultSuiteIT {
     String name = "concurrent-joins";
     runIf(name);
     FaultTable.Row row = TABLE.row(name + " (" + JOIN_ROOMS + " rooms x 4-6, 2 nodes)");
-    try (FaultCluster cluster = FaultCluster.start(RESUME_WINDOW_S, null)) {
+    FaultCluster cluster = sharedCluster();
+    {
       for (int trial = 0; trial < JOIN_TRIALS; trial++) {
         try (FaultRun run = new FaultRun(cluster)) {
           List<FaultClient> clients = run.addRooms(JOIN_ROOMS, 4, 6);
@@ -102,6 +125,7 @@ class FaultSuiteIT {
       if (row.failures > 0) {
         System.out.println(cluster.logs(40));
       }
+      discardSharedIf(row.failures > 0);
     }
     assertEquals(0, row.failures, name + ": " + row.notes);
   }
@@ -131,16 +155,17 @@ class FaultSuiteIT {
     runIf(name);
     FaultTable.Row row = TABLE.row(name + " (SIGSTOP node-2, " + FAULT_ROOMS + " rooms x 4)");
     for (int trial = 0; trial < FAULT_TRIALS; trial++) {
-      try (FaultCluster cluster = FaultCluster.start(RESUME_WINDOW_S, null)) {
-        faultTrial(
-            cluster,
-            row,
-            run -> {
-              cluster.node(2).freeze();
-              TimeUnit.SECONDS.sleep(seconds); // the fault itself lasts this long
-              cluster.node(2).thaw();
-            });
-      }
+      FaultCluster cluster = sharedCluster();
+      boolean failed =
+          faultTrial(
+              cluster,
+              row,
+              run -> {
+                cluster.node(2).freeze();
+                TimeUnit.SECONDS.sleep(seconds); // the fault itself lasts this long
+                cluster.node(2).thaw();
+              });
+      discardSharedIf(failed);
     }
     assertEquals(0, row.failures, name + ": " + row.notes);
   }
@@ -242,7 +267,9 @@ class FaultSuiteIT {
     void inject(FaultRun run) throws Exception;
   }
 
-  private void faultTrial(FaultCluster cluster, FaultTable.Row row, Fault fault) throws Exception {
+  /** Returns whether the trial failed. */
+  private boolean faultTrial(FaultCluster cluster, FaultTable.Row row, Fault fault)
+      throws Exception {
     try (FaultRun run = new FaultRun(cluster)) {
       List<FaultClient> clients = run.addRooms(FAULT_ROOMS, 4, 4);
       run.openAll(clients);
@@ -250,26 +277,31 @@ class FaultSuiteIT {
       double before = run.awaitConverged(System.nanoTime(), Duration.ofSeconds(15));
       if (before < 0) {
         row.trial(true, FaultChecker.check(clients), -1, "not converged before the fault");
-        return;
+        return true;
       }
       run.startTraffic(TRAFFIC_PERIOD_MS);
       TimeUnit.SECONDS.sleep(1); // traffic flowing before the fault: the fault must hit it
       fault.inject(run);
-      finishTrial(cluster, run, row, System.nanoTime());
+      return finishTrial(cluster, run, row, System.nanoTime());
     }
   }
 
   /** From the moment the fault healed: converge, hold past the resume window, then judge. */
-  private void finishTrial(FaultCluster cluster, FaultRun run, FaultTable.Row row, long healedAt)
+  private boolean finishTrial(FaultCluster cluster, FaultRun run, FaultTable.Row row, long healedAt)
       throws Exception {
     double seconds = run.awaitConverged(healedAt, CONVERGE_DEADLINE);
     int wrongAtDeadline = seconds < 0 ? run.wrongPairs() : 0;
+    // A signal sent just before the views converged may still meet a peer that is gone: errors
+    // count from a moment after convergence. During the fault, unknown-peer tells the sender
+    // (not silent); after it, any one is a membership failure.
+    long settledAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
     int relapses = seconds < 0 ? 0 : run.relapsesDuring(HOLD);
     int wrongAtEnd = run.wrongPairs();
     run.stopTraffic();
     run.probe();
     run.awaitQuiet(Duration.ofSeconds(2), Duration.ofSeconds(6));
     FaultChecker.Tally t = FaultChecker.check(run.clients);
+    int unknownAfter = run.unknownPeerSince(settledAt);
     boolean failed =
         seconds < 0
             || relapses > 0
@@ -278,7 +310,7 @@ class FaultSuiteIT {
             || t.duplicated() > 0
             || t.orderViolations > 0
             || t.recoveredOnFreshJoin > 0
-            || t.errors.containsKey("unknown-peer");
+            || unknownAfter > 0;
     row.trial(
         failed,
         t,
@@ -291,10 +323,13 @@ class FaultSuiteIT {
             + relapses
             + " wrongPairsAtEnd="
             + wrongAtEnd
+            + " unknownPeerAfterConverged="
+            + unknownAfter
             + " "
             + t);
     if (failed) {
       System.out.println("FAILED TRIAL " + row.scenario + "\n" + cluster.logs(60));
     }
+    return failed;
   }
 }
