@@ -28,7 +28,16 @@ public record EnvConfig(
     List<String> turnUrls,
     String turnSecret,
     int turnTtlS,
-    String assetBaseUrl) {
+    String assetBaseUrl,
+    int maxConnectionsPerIp,
+    List<String> trustedProxies,
+    String operatorToken) {
+
+  /** TURN credentials live this long unless TURN_TTL_S says otherwise: short, a share's setup. */
+  public static final int DEFAULT_TURN_TTL_S = 600;
+
+  /** WebSocket connections one client address may hold on a node (MAX_CONNECTIONS_PER_IP). */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
 
   /** How Hazelcast finds its peers: a TCP-IP member list, or a Kubernetes headless service. */
   public enum Discovery {
@@ -92,8 +101,20 @@ public record EnvConfig(
         r.positiveInt("MAX_PEERS_PER_ROOM", 64),
         r.list("TURN_URLS", List.of()),
         r.string("TURN_SECRET", ""),
-        r.positiveInt("TURN_TTL_S", 86_400),
-        assetBaseUrl);
+        r.positiveInt("TURN_TTL_S", DEFAULT_TURN_TTL_S),
+        assetBaseUrl,
+        r.nonNegativeInt("MAX_CONNECTIONS_PER_IP", DEFAULT_MAX_CONNECTIONS_PER_IP),
+        trustedProxies(r.list("TRUSTED_PROXIES", List.of())),
+        r.string("OPERATOR_TOKEN", ""));
+  }
+
+  private static List<String> trustedProxies(List<String> entries) {
+    for (String e : entries) {
+      if (!AddressRanges.isValid(e)) {
+        throw new ConfigException("TRUSTED_PROXIES", e, "a comma list of IP addresses or CIDRs");
+      }
+    }
+    return entries;
   }
 
   private static boolean validPortSuffix(String member) {
@@ -103,6 +124,20 @@ public record EnvConfig(
     }
     int p = Integer.parseInt(member.substring(colon + 1));
     return p >= 1 && p <= 65_535;
+  }
+
+  /** Secrets (TURN_SECRET, OPERATOR_TOKEN) never reach a log through this. */
+  @Override
+  public String toString() {
+    return "EnvConfig[role=%s, nodeId=%s, port=%d, publicUrl=%s, clusterName=%s, turnSecret=%s, operatorToken=%s]"
+        .formatted(
+            role,
+            nodeId,
+            port,
+            publicUrl,
+            clusterName,
+            turnSecret.isEmpty() ? "unset" : "set",
+            operatorToken.isEmpty() ? "unset" : "set");
   }
 
   /** The same settings with another public URL: used once the real port is known (PORT=0). */
@@ -131,7 +166,10 @@ public record EnvConfig(
         turnUrls,
         turnSecret,
         turnTtlS,
-        assetBaseUrl);
+        assetBaseUrl,
+        maxConnectionsPerIp,
+        trustedProxies,
+        operatorToken);
   }
 
   /** Reads and checks single variables; blank counts as unset. */
@@ -170,6 +208,22 @@ public record EnvConfig(
         return n;
       } catch (NumberFormatException e) {
         throw new ConfigException(name, v, "a positive whole number");
+      }
+    }
+
+    int nonNegativeInt(String name, int fallback) {
+      String v = string(name, null);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(v);
+        if (n < 0) {
+          throw new ConfigException(name, v, "a whole number >= 0");
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(name, v, "a whole number >= 0");
       }
     }
 

@@ -1,7 +1,9 @@
 package p2pshare.cluster;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -14,6 +16,18 @@ public final class OpsRoutes {
    * @param metrics the Prometheus text to serve on /metrics
    */
   public static void mount(Router router, BooleanSupplier ready, Supplier<String> metrics) {
+    mount(router, ready, metrics, RoutingContext::next);
+  }
+
+  /**
+   * As above, with /metrics behind {@code metricsGuard} (an {@link OperatorAccess}): liveness and
+   * readiness stay open for probes.
+   */
+  public static void mount(
+      Router router,
+      BooleanSupplier ready,
+      Supplier<String> metrics,
+      Handler<RoutingContext> metricsGuard) {
     // Liveness never depends on the cluster: a partitioned process is alive, just not ready.
     router
         .get("/healthz")
@@ -30,6 +44,7 @@ public final class OpsRoutes {
             });
     router
         .get("/metrics")
+        .handler(metricsGuard)
         .handler(
             ctx ->
                 ctx.response()

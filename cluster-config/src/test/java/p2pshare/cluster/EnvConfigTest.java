@@ -25,6 +25,10 @@ class EnvConfigTest {
     assertEquals(45, node.idleTimeoutS());
     assertEquals(64, node.maxPeersPerRoom());
     assertEquals(EnvConfig.Discovery.TCP_IP, node.discovery());
+    assertEquals(600, node.turnTtlS(), "TURN credentials are short-lived by default");
+    assertEquals(256, node.maxConnectionsPerIp());
+    assertEquals(List.of(), node.trustedProxies());
+    assertEquals("", node.operatorToken());
     EnvConfig balancer = EnvConfig.from(Map.of(), Role.BALANCER);
     assertEquals("balancer-8080", balancer.nodeId());
     assertEquals(8080, balancer.port());
@@ -47,8 +51,15 @@ class EnvConfigTest {
                 Map.entry("TURN_SECRET", "s"),
                 Map.entry("TURN_TTL_S", "60"),
                 Map.entry("CLUSTER_DISCOVERY", "kubernetes"),
-                Map.entry("KUBERNETES_SERVICE_DNS", "svc.ns.svc.cluster.local")),
+                Map.entry("KUBERNETES_SERVICE_DNS", "svc.ns.svc.cluster.local"),
+                Map.entry("MAX_CONNECTIONS_PER_IP", "0"),
+                Map.entry("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1"),
+                Map.entry("OPERATOR_TOKEN", "tok")),
             Role.NODE);
+    assertEquals(0, c.maxConnectionsPerIp());
+    assertEquals(List.of("10.0.0.0/8", "192.168.1.1"), c.trustedProxies());
+    assertEquals("tok", c.operatorToken());
+    assertTrue(!c.toString().contains("tok") && !c.toString().contains("=s,"), c.toString());
     assertEquals("n7", c.nodeId());
     assertEquals(List.of("10.0.0.1:5701", "host-b", "[::1]:5702"), c.clusterMembers());
     assertEquals(List.of("https://a.example", "https://b.example"), c.allowedOrigins());
@@ -68,7 +79,9 @@ class EnvConfigTest {
                 "PUBLIC_URL", "http://x",
                 "CLUSTER_DISCOVERY", "multicast",
                 "ASSET_BASE_URL", "javascript:alert(1)",
-                "NODE_ID", "x".repeat(65))
+                "NODE_ID", "x".repeat(65),
+                "MAX_CONNECTIONS_PER_IP", "-1",
+                "TRUSTED_PROXIES", "10.0.0.0/40")
             .entrySet()) {
       ConfigException e =
           assertThrows(

@@ -19,10 +19,12 @@ public final class AnalyticsRoutes {
 
   private final AnalyticsMeters meters;
   private final RateLimiter limiter;
+  private final ClientAddress clientAddress;
 
-  public AnalyticsRoutes(AnalyticsMeters meters, RateLimiter limiter) {
+  AnalyticsRoutes(AnalyticsMeters meters, RateLimiter limiter, ClientAddress clientAddress) {
     this.meters = meters;
     this.limiter = limiter;
+    this.clientAddress = clientAddress;
   }
 
   public static RateLimiter defaultLimiter() {
@@ -38,7 +40,7 @@ public final class AnalyticsRoutes {
   }
 
   private void handleReport(RoutingContext ctx) {
-    if (!limiter.tryAcquire(ClientAddress.of(ctx.request()))) {
+    if (!limiter.tryAcquire(clientAddress.of(ctx.request()))) {
       ctx.response().putHeader("retry-after", "2");
       ApiError.RATE_LIMITED.send(ctx);
       return;

@@ -25,12 +25,15 @@ public final class Balancer {
 
   private final ClusterRuntime runtime;
   private final RateLimiter roomCreationLimiter;
+  private final RateLimiter roomLookupLimiter;
   private final AtomicBoolean draining = new AtomicBoolean();
   private volatile int port = -1;
 
-  private Balancer(ClusterRuntime runtime, RateLimiter roomCreationLimiter) {
+  private Balancer(
+      ClusterRuntime runtime, RateLimiter roomCreationLimiter, RateLimiter roomLookupLimiter) {
     this.runtime = runtime;
     this.roomCreationLimiter = roomCreationLimiter;
+    this.roomLookupLimiter = roomLookupLimiter;
   }
 
   /** Joins the cluster and starts serving; the future fails when listen fails. */
@@ -40,10 +43,22 @@ public final class Balancer {
 
   /** As {@link #start(EnvConfig)}, with the room-creation rate limiter given (tests). */
   static Future<Balancer> start(EnvConfig env, RateLimiter roomCreationLimiter) {
+    return start(
+        env,
+        roomCreationLimiter,
+        new RateLimiter(
+            BalancerSecurity.ROOM_LOOKUP_BURST,
+            BalancerSecurity.ROOM_LOOKUP_REFILL_PER_SECOND,
+            System::nanoTime));
+  }
+
+  /** As {@link #start(EnvConfig)}, with both room rate limiters given (tests). */
+  static Future<Balancer> start(
+      EnvConfig env, RateLimiter roomCreationLimiter, RateLimiter roomLookupLimiter) {
     return ClusterBoot.start(env)
         .compose(
             runtime -> {
-              Balancer balancer = new Balancer(runtime, roomCreationLimiter);
+              Balancer balancer = new Balancer(runtime, roomCreationLimiter, roomLookupLimiter);
               Promise<Balancer> started = Promise.promise();
               balancer
                   .deploy()
@@ -69,7 +84,15 @@ public final class Balancer {
     RoomAssigner assigner =
         new RoomAssigner(vertx, runtime.hazelcast(), nodes, new PlacementPolicy(), meters);
     MetricsAggregator metrics =
-        new MetricsAggregator(vertx, env.nodeId(), runtime.registry(), nodes, meters);
+        new MetricsAggregator(
+            vertx,
+            env.nodeId(),
+            runtime.registry(),
+            nodes,
+            meters,
+            new NodeAdminUrls(runtime.hazelcast()),
+            env.operatorToken());
+    BalancerSecurity security = BalancerSecurity.forEnv(env, roomLookupLimiter);
     HttpApi api =
         new HttpApi(
             assigner,
@@ -80,7 +103,10 @@ public final class Balancer {
             WebPages.load(env.assetBaseUrl()),
             this::ready,
             new AnalyticsRoutes(
-                new AnalyticsMeters(runtime.registry()), AnalyticsRoutes.defaultLimiter()));
+                new AnalyticsMeters(runtime.registry()),
+                AnalyticsRoutes.defaultLimiter(),
+                security.clientAddress()),
+            security);
 
     // All instances share one listening socket. Vert.x shares a server between instances only
     // for a fixed port, or for a negative one meaning "one shared random port": PORT=0 maps there.

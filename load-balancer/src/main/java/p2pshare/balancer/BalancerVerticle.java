@@ -10,6 +10,12 @@ public final class BalancerVerticle extends VerticleBase {
   /** Request headers beyond this are refused by the HTTP codec. */
   static final int MAX_HEADER_BYTES = 16 * 1024;
 
+  /**
+   * A connection that moves no byte for this long is closed: a half-sent request or an idle
+   * keep-alive connection does not hold a socket for ever (issue 14 finding 5).
+   */
+  static final int IDLE_TIMEOUT_S = 15;
+
   private final HttpApi api;
   private final String host;
   private final int port;
@@ -25,7 +31,11 @@ public final class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpServerOptions options =
-        new HttpServerOptions().setHost(host).setPort(port).setMaxHeaderSize(MAX_HEADER_BYTES);
+        new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setMaxHeaderSize(MAX_HEADER_BYTES)
+            .setIdleTimeout(IDLE_TIMEOUT_S);
     return vertx
         .createHttpServer(options)
         .requestHandler(api.router(vertx))

@@ -9,12 +9,14 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.Ids;
 import p2pshare.cluster.NodeLoad;
+import p2pshare.cluster.OperatorAccess;
 import p2pshare.cluster.OpsRoutes;
 
 /** The balancer's routes (PROTOCOL.md "Balancer HTTP API"); errors are JSON {error, message}. */
@@ -46,6 +48,7 @@ public final class HttpApi {
   private final WebPages pages;
   private final BooleanSupplier ready;
   private final AnalyticsRoutes analytics;
+  private final BalancerSecurity security;
 
   public HttpApi(
       RoomAssigner assigner,
@@ -55,7 +58,8 @@ public final class HttpApi {
       BalancerMeters meters,
       WebPages pages,
       BooleanSupplier ready,
-      AnalyticsRoutes analytics) {
+      AnalyticsRoutes analytics,
+      BalancerSecurity security) {
     this.assigner = assigner;
     this.nodes = nodes;
     this.metrics = metrics;
@@ -64,29 +68,41 @@ public final class HttpApi {
     this.pages = pages;
     this.ready = ready;
     this.analytics = analytics;
+    this.security = security;
   }
 
   /** A router for one verticle instance; the state behind it is shared and thread-safe. */
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    // Every answer, errors included, carries the security headers; pages refine connect-src.
+    router
+        .route()
+        .handler(
+            ctx -> {
+              security.headers().apply(ctx.response(), List.of());
+              ctx.next();
+            });
+    OperatorAccess operator = security.operatorAccess();
     router.post("/api/rooms").handler(this::handleCreateRoom);
     router.get("/api/rooms/:id").handler(this::handleGetRoom);
-    router.get("/api/nodes").handler(this::handleNodes);
+    router.get("/api/nodes").handler(operator).handler(this::handleNodes);
+    router.get("/api/analytics/summary").handler(operator);
     analytics.mount(router);
     // The cluster-wide /metrics is mounted before OpsRoutes, whose own /metrics it shadows.
-    router.get("/metrics").handler(this::handleMetrics);
-    OpsRoutes.mount(router, ready, () -> "");
+    router.get("/metrics").handler(operator).handler(this::handleMetrics);
+    OpsRoutes.mount(router, ready, () -> "", operator);
 
-    router.get("/dashboard").handler(ctx -> page(ctx, pages.dashboardIndex()));
+    router.get("/dashboard").handler(operator).handler(ctx -> page(ctx, pages.dashboardIndex()));
     router
         .get("/dashboard/*")
+        .handler(operator)
         .handler(StaticHandler.create(WebPages.DASHBOARD_ROOT).setMaxAgeSeconds(60));
     router
         .get("/webjars/*")
         .handler(StaticHandler.create(WebPages.WEBJARS_ROOT).setMaxAgeSeconds(STATIC_MAX_AGE_S));
 
-    router.get("/").handler(ctx -> page(ctx, pages.clientIndex()));
-    router.get("/r/:id").handler(ctx -> page(ctx, pages.clientIndex()));
+    router.get("/").handler(this::clientPage);
+    router.get("/r/:id").handler(this::clientPage);
     // Vite names assets by content hash: a changed file is a new URL, so they never go stale.
     router
         .get("/assets/*")
@@ -125,7 +141,7 @@ public final class HttpApi {
   }
 
   private void handleCreateRoom(RoutingContext ctx) {
-    String client = ClientAddress.of(ctx.request());
+    String client = security.clientAddress().of(ctx.request());
     if (!roomCreationLimiter.tryAcquire(client)) {
       meters.rateLimited();
       ctx.response().putHeader("retry-after", "1");
@@ -139,6 +155,12 @@ public final class HttpApi {
     String room = ctx.pathParam("id");
     if (!Ids.isRoomId(room)) {
       ApiError.BAD_ROOM_ID.send(ctx);
+      return;
+    }
+    if (!security.roomLookupLimiter().tryAcquire(security.clientAddress().of(ctx.request()))) {
+      meters.rateLimited();
+      ctx.response().putHeader("retry-after", "1");
+      ApiError.RATE_LIMITED.send(ctx);
       return;
     }
     assigner.lookup(room).onSuccess(a -> answer(ctx, 200, a)).onFailure(e -> fail(ctx, e));
@@ -180,8 +202,13 @@ public final class HttpApi {
   }
 
   private static void answer(RoutingContext ctx, int status, RoomAssigner.Assignment a) {
+    json(ctx, status, assignmentJson(a, requestHost(ctx)));
+  }
+
+  /** The host the browser used (Host header, no port), or null. */
+  private static String requestHost(RoutingContext ctx) {
     var authority = ctx.request().authority();
-    json(ctx, status, assignmentJson(a, authority == null ? null : authority.host()));
+    return authority == null ? null : authority.host();
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
@@ -195,13 +222,29 @@ public final class HttpApi {
         .end(body.encode());
   }
 
+  /**
+   * The client page; its connect-src names the hosts of the nodes live now (and seen before), so
+   * the page may open a WebSocket to exactly those and nowhere else.
+   */
+  private void clientPage(RoutingContext ctx) {
+    ConnectSources sources = security.connectSources();
+    nodes
+        .liveNodes()
+        .onComplete(
+            live -> {
+              if (live.succeeded()) {
+                sources.update(live.result());
+              }
+              security.headers().apply(ctx.response(), sources.forRequestHost(requestHost(ctx)));
+              page(ctx, pages.clientIndex());
+            });
+  }
+
   private static void page(RoutingContext ctx, String html) {
-    ctx.response()
-        .putHeader("content-type", HTML)
-        .putHeader("cache-control", "no-cache")
-        .putHeader("referrer-policy", "no-referrer")
-        .putHeader("x-content-type-options", "nosniff")
-        .end(html);
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().putHeader("content-type", HTML).putHeader("cache-control", "no-cache").end(html);
   }
 
   private static void fail(RoutingContext ctx, Throwable e) {

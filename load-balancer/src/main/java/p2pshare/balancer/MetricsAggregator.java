@@ -12,6 +12,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.NodeLoad;
+import p2pshare.cluster.OperatorAccess;
 
 /**
  * GET /metrics of the balancer: its own scrape plus every live node's /metrics (fetched from the
@@ -33,13 +34,23 @@ public final class MetricsAggregator {
   private final NodeRegistry nodes;
   private final BalancerMeters meters;
   private final HttpClient client;
+  private final NodeAdminUrls adminUrls;
+  private final String authorization;
 
-  public MetricsAggregator(
+  /**
+   * @param adminUrls which node addresses may be fetched at all
+   * @param operatorToken OPERATOR_TOKEN, sent to the nodes, whose /metrics need it too
+   */
+  MetricsAggregator(
       Vertx vertx,
       String selfId,
       PrometheusMeterRegistry registry,
       NodeRegistry nodes,
-      BalancerMeters meters) {
+      BalancerMeters meters,
+      NodeAdminUrls adminUrls,
+      String operatorToken) {
+    this.adminUrls = adminUrls;
+    this.authorization = OperatorAccess.bearer(operatorToken);
     this.vertx = vertx;
     this.selfId = selfId;
     this.registry = registry;
@@ -60,8 +71,13 @@ public final class MetricsAggregator {
                 live -> {
                   List<Future<PrometheusText.Source>> fetches = new ArrayList<>();
                   for (NodeLoad node : live) {
-                    if (node.adminUrl() != null && !node.adminUrl().isBlank()) {
+                    if (adminUrls.allowed(node.adminUrl())) {
                       fetches.add(fetch(node));
+                    } else if (node.adminUrl() != null) {
+                      meters.metricsScrapeFailed();
+                      LOG.warn(
+                          "node metrics refused: adminUrl is not a cluster member node={}",
+                          node.id());
                     }
                   }
                   return Future.join(fetches)
@@ -93,7 +109,11 @@ public final class MetricsAggregator {
         new RequestOptions()
             .setMethod(HttpMethod.GET)
             .setAbsoluteURI(url)
-            .setIdleTimeout(NODE_SCRAPE_TIMEOUT_MS);
+            .setIdleTimeout(NODE_SCRAPE_TIMEOUT_MS)
+            .setFollowRedirects(false);
+    if (authorization != null) {
+      options.putHeader("Authorization", authorization);
+    }
     return client
         .request(options)
         .compose(req -> req.send())

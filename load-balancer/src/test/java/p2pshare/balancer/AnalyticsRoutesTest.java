@@ -34,7 +34,12 @@ class AnalyticsRoutesTest {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters = new AnalyticsMeters(registry);
     Router router = Router.router(vertx);
-    new AnalyticsRoutes(meters, new RateLimiter(BURST, 1e-6, System::nanoTime)).mount(router);
+    // The test client stands behind a trusted proxy on loopback: X-Forwarded-For names clients.
+    new AnalyticsRoutes(
+            meters,
+            new RateLimiter(BURST, 1e-6, System::nanoTime),
+            new ClientAddress(java.util.List.of("127.0.0.1")))
+        .mount(router);
     port =
         vertx
             .createHttpServer()

@@ -77,12 +77,14 @@ class BalancerApiTest {
     String cluster = TestSupport.randomClusterName();
     int balancerPort = freePort();
     int publisherPort = freePort();
+    Map<String, String> balancerEnv =
+        env(BALANCER_ID, cluster, balancerPort, balancerPort, publisherPort);
+    // this test's HTTP client plays a proxy on loopback that forwards many clients
+    balancerEnv.put("TRUSTED_PROXIES", "127.0.0.1");
     balancer =
         await(
             Balancer.start(
-                EnvConfig.from(
-                    env(BALANCER_ID, cluster, balancerPort, balancerPort, publisherPort),
-                    Role.BALANCER),
+                EnvConfig.from(balancerEnv, Role.BALANCER),
                 new RateLimiter(TEST_BURST, TEST_REFILL_PER_SECOND, System::nanoTime)));
     publisher =
         await(
@@ -535,7 +537,7 @@ class BalancerApiTest {
     HttpResponse<String> limited = post(base + "/api/rooms", flooder);
     assertError(limited, 429, "rate-limited");
     assertEquals("1", limited.headers().firstValue("retry-after").orElse(""));
-    // behind a proxy on a loopback address, each forwarded client has its own bucket
+    // behind a trusted proxy on a loopback address, each forwarded client has its own bucket
     assertEquals(
         201,
         post(base + "/api/rooms", "X-Forwarded-For", "198.51.100.77, 203.0.113.7").statusCode());

@@ -9,10 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import p2pshare.cluster.AddressRanges;
+import p2pshare.cluster.ClientIp;
 import p2pshare.cluster.ClusterRuntime;
 import p2pshare.cluster.DeadNodeJanitor;
 import p2pshare.cluster.EnvConfig;
 import p2pshare.cluster.NodeLoad;
+import p2pshare.cluster.OperatorAccess;
 import p2pshare.signaling.cluster.LiveNodes;
 import p2pshare.signaling.cluster.Membership;
 import p2pshare.signaling.cluster.MembershipMetrics;
@@ -42,6 +45,9 @@ public final class SignalingNode {
   private final SplitBrainGuard guard;
   private final DrainState drain = new DrainState();
   private final OriginPolicy origins;
+  private final ConnectionsPerIp connectionsPerIp;
+  private final ClientIp clientIp;
+  private final OperatorAccess operatorAccess;
   private final AtomicLong lagNanos = new AtomicLong();
   private final List<SignalingVerticle> verticles = new CopyOnWriteArrayList<>();
   private final LoadPublisher loadPublisher;
@@ -76,6 +82,9 @@ public final class SignalingNode {
             membershipMetrics);
     this.guard = new SplitBrainGuard(vertx, guardActions());
     this.origins = new OriginPolicy(env.allowedOrigins());
+    this.connectionsPerIp = new ConnectionsPerIp(env.maxConnectionsPerIp());
+    this.clientIp = new ClientIp(AddressRanges.of(env.trustedProxies()));
+    this.operatorAccess = OperatorAccess.forEnv(env);
     this.loadPublisher = new LoadPublisher(vertx, runtime.hazelcast(), this::load);
     metrics.gauge("p2p_peers", "Peers whose membership this node owns", local::peerCount);
     metrics.gauge("p2p_rooms", "Rooms with peers on this node", local::roomCount);
@@ -205,7 +214,16 @@ public final class SignalingNode {
         LoadPublisher.heapMax(),
         LoadPublisher.processCpu(),
         System.currentTimeMillis(),
-        "http://" + env().clusterHost() + ":" + env().port());
+        adminUrl());
+  }
+
+  /**
+   * This node's HTTP base for the balancer's /metrics: its Hazelcast member address (an IP), the
+   * only host the balancer fetches from (it never follows a name a record could point anywhere).
+   */
+  private String adminUrl() {
+    String host = runtime.hazelcast().getCluster().getLocalMember().getAddress().getHost();
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + env().port();
   }
 
   public EnvConfig env() {
@@ -234,6 +252,18 @@ public final class SignalingNode {
 
   OriginPolicy origins() {
     return origins;
+  }
+
+  ConnectionsPerIp connectionsPerIp() {
+    return connectionsPerIp;
+  }
+
+  ClientIp clientIp() {
+    return clientIp;
+  }
+
+  OperatorAccess operatorAccess() {
+    return operatorAccess;
   }
 
   AtomicLong lag() {

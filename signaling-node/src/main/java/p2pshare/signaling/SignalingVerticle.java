@@ -1,13 +1,16 @@
 package p2pshare.signaling;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import p2pshare.cluster.ClientIp;
 import p2pshare.cluster.OpsRoutes;
 import p2pshare.signaling.ops.EventLoopLagProbe;
 import p2pshare.signaling.session.PeerSession;
@@ -17,6 +20,9 @@ import p2pshare.signaling.session.PeerSession;
  * node's port.
  */
 public final class SignalingVerticle extends VerticleBase {
+  /** The handshake answer past MAX_CONNECTIONS_PER_IP (PROTOCOL.md). */
+  static final int TOO_MANY_REQUESTS = 429;
+
   private final SignalingNode node;
   private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
 
@@ -37,7 +43,7 @@ public final class SignalingVerticle extends VerticleBase {
             // No frame at all (pongs included) for IDLE_TIMEOUT_S closes the socket.
             .setReadIdleTimeout(node.env().idleTimeoutS());
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, node::ready, node::scrapeMetrics);
+    OpsRoutes.mount(router, node::ready, node::scrapeMetrics, node.operatorAccess());
     long pingEveryMs = node.env().idleTimeoutS() * 1000L / Limits.PINGS_PER_IDLE_TIMEOUT;
     vertx.setPeriodic(pingEveryMs, t -> sessions.forEach(PeerSession::ping));
     new EventLoopLagProbe(vertx, node.lag()).start();
@@ -61,14 +67,30 @@ public final class SignalingVerticle extends VerticleBase {
       handshake.reject(403);
       return;
     }
-    handshake.accept();
+    String client = clientAddress(handshake.remoteAddress(), handshake.headers());
+    if (!node.connectionsPerIp().tryAcquire(client)) {
+      handshake.reject(TOO_MANY_REQUESTS);
+      return;
+    }
+    handshake.accept().onFailure(e -> node.connectionsPerIp().release(client));
   }
 
   private void accept(ServerWebSocket socket) {
+    String client = clientAddress(socket.remoteAddress(), socket.headers());
     PeerSession session =
         new PeerSession(vertx, socket, node.rooms(), node.metrics(), node.drainState());
     sessions.add(session);
-    session.start(() -> sessions.remove(session));
+    session.start(
+        () -> {
+          sessions.remove(session);
+          node.connectionsPerIp().release(client);
+        });
+  }
+
+  /** The address MAX_CONNECTIONS_PER_IP counts: X-Forwarded-For only from TRUSTED_PROXIES. */
+  private String clientAddress(SocketAddress remote, MultiMap headers) {
+    String peer = remote == null ? null : remote.hostAddress();
+    return node.clientIp().resolve(peer, headers.get(ClientIp.FORWARDED_FOR));
   }
 
   /** Drain: every socket of this verticle is asked to reconnect elsewhere. */
