@@ -26,6 +26,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${P2P_E2E_CACHE:-/var/cache/p2p-share-e2e}"
 PROJECT="${P2P_E2E_PROJECT:-p2pe2e}"
 export P2P_IMAGE="${P2P_IMAGE:-p2p-share:e2e}"
+# docker-compose.yml refuses to start without these secrets: fresh random ones per run.
+export TURN_SECRET="${TURN_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}"
+export OPERATOR_TOKEN="${OPERATOR_TOKEN:-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export GRAFANA_ADMIN_PASSWORD="${GRAFANA_ADMIN_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')}"
 BASES_ONLY=0
 [ "${1:-}" = "--bases" ] && BASES_ONLY=1
 
@@ -240,7 +244,13 @@ choose_ports() {
 }
 
 # ---------------------------------------------------------------- helpers
-http() { curl -fsS --max-time 5 "$@"; }
+# The balancer's operator paths need OPERATOR_TOKEN; other services get no header.
+http() {
+  case "$1" in
+    "$BALANCER"*) curl -fsS --max-time 5 -H "Authorization: Bearer $OPERATOR_TOKEN" "$@" ;;
+    *) curl -fsS --max-time 5 "$@" ;;
+  esac
+}
 wait_for() { # seconds description command...
   local secs="$1" what="$2"; shift 2
   local end=$(( $(date +%s) + secs ))
@@ -277,7 +287,10 @@ const fail = (m) => { console.error("[client] FAIL:", m); process.exit(1); };
 setTimeout(() => fail("overall timeout (180 s)"), 180_000).unref();
 
 async function api(method, path) {
-  const r = await fetch(BAL + path, { method });
+  const r = await fetch(BAL + path, {
+    method,
+    headers: { authorization: `Bearer ${process.env.OPERATOR_TOKEN}` },
+  });
   const body = await r.json();
   if (!r.ok) throw new Error(`${method} ${path} -> ${r.status} ${JSON.stringify(body)}`);
   return body;
@@ -484,7 +497,7 @@ wait_for 60 "Prometheus to scrape 3 nodes and the balancer" targets_up
 log "Prometheus scrapes 4 targets, all up"
 if [ "$WITH_GRAFANA" = 1 ]; then
   wait_for 90 "Grafana" http "http://localhost:$GRAFANA_PORT/api/health"
-  http "http://localhost:$GRAFANA_PORT/api/dashboards/uid/p2p-share" >/dev/null || die "Grafana dashboard not provisioned"
+  curl -fsS --max-time 5 -u "admin:$GRAFANA_ADMIN_PASSWORD" "http://localhost:$GRAFANA_PORT/api/dashboards/uid/p2p-share" >/dev/null || die "Grafana dashboard not provisioned"
   log "Grafana up with the p2p-share dashboard"
 fi
 http "$BALANCER/" >/dev/null || die "the balancer does not serve the web client at /"

@@ -51,7 +51,8 @@ export class Speedometer {
 
 export function download(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
-  const a = h('a', { href: url, download: name, style: 'display:none' });
+  const a = h('a', { href: url, download: name });
+  a.style.display = 'none'; // a style property, not a style attribute: the CSP allows it
   document.body.append(a);
   a.click();
   a.remove();

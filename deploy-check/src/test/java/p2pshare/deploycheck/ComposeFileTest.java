@@ -2,6 +2,7 @@ package p2pshare.deploycheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,15 +128,73 @@ class ComposeFileTest {
       Map<String, String> e = env(node);
       String port = e.get("PORT");
       assertEquals("ws://localhost:" + port + "/ws", e.get("PUBLIC_URL"), node);
-      assertTrue(list(node, "ports").contains(port + ":" + port), node + " publishes " + port);
+      assertTrue(
+          list(node, "ports").contains("127.0.0.1:" + port + ":" + port),
+          node + " publishes " + port + " on this machine only");
     }
     assertTrue(list("balancer", "ports").contains("8080:8080"), "the app at localhost:8080");
+  }
+
+  /** Issue 14 finding 6: only the balancer and TURN face the network. */
+  @Test
+  void onlyTheBalancerAndTurnArePublishedBeyondThisMachine() {
+    for (String service : services.keySet()) {
+      for (String port : list(service, "ports")) {
+        boolean open = !port.startsWith("127.0.0.1:");
+        if (open) {
+          assertTrue(
+              service.equals("balancer") || service.equals("coturn"),
+              service + " publishes " + port + " beyond loopback");
+        }
+      }
+    }
+  }
+
+  /** Issue 14 finding 6: no placeholder secret, no default Grafana admin, no lifecycle API. */
+  @Test
+  void secretsAreRequiredAndOperatorSurfacesClosed() {
+    String text = DeployFiles.read(root.resolve("docker-compose.yml"));
+    for (String required : List.of("TURN_SECRET", "OPERATOR_TOKEN", "GRAFANA_ADMIN_PASSWORD")) {
+      assertTrue(
+          text.contains("${" + required + ":?"),
+          required + " is required (compose refuses to start)");
+      assertFalse(text.contains("${" + required + ":-"), required + " has no default value");
+    }
+    assertFalse(text.contains("change-me"), "no placeholder secret");
+    assertFalse(String.join(" ", list("prometheus", "command")).contains("enable-lifecycle"));
+    assertFalse(String.join(" ", list("prometheus", "command")).contains("enable-admin-api"));
+    Map<String, String> grafana = env("grafana");
+    assertNotEquals("true", grafana.get("GF_AUTH_ANONYMOUS_ENABLED"), "no anonymous Grafana");
+    for (String s : List.of("balancer", "node1", "node2", "node3")) {
+      assertTrue(env(s).get("OPERATOR_TOKEN").startsWith("${OPERATOR_TOKEN:?"), s);
+    }
+    for (String node : NODES) {
+      int ttl = Integer.parseInt(env(node).getOrDefault("TURN_TTL_S", "600"));
+      assertTrue(ttl <= 3600, node + ": TURN credentials are short-lived, not " + ttl + " s");
+    }
+  }
+
+  /** Issue 14 finding 1: coturn runs on the shipped, locked-down config. */
+  @Test
+  void coturnRunsOnTheShippedLockedDownConfig() {
+    List<String> args = list("coturn", "command");
+    assertFalse(args.contains("-n"), "-n would ignore the config file");
+    int c = args.indexOf("-c");
+    assertTrue(c >= 0, "coturn -c <config>");
+    String inContainer = args.get(c + 1);
+    String mount =
+        list("coturn", "volumes").stream()
+            .filter(v -> v.contains(":" + inContainer))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the config is mounted at " + inContainer));
+    assertEquals("./" + DeployFiles.COTURN_CONF, mount.substring(0, mount.indexOf(':')));
+    DeployFiles.assertCoturnLockedDown(DeployFiles.read(root.resolve(DeployFiles.COTURN_CONF)));
+    assertFalse(args.contains("--allow-loopback-peers"));
   }
 
   @Test
   void coturnSharesItsSecretWithTheNodes() {
     List<String> args = list("coturn", "command");
-    assertTrue(args.contains("--use-auth-secret"), "coturn: use-auth-secret");
     String secret =
         args.stream()
             .filter(a -> a.startsWith("--static-auth-secret="))

@@ -405,14 +405,79 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void turnSecretComesFromTheSecret() {
-    Secret secret = one(Secret.class, "p2p-share-turn");
-    assertTrue(secret.getStringData().containsKey("TURN_SECRET"));
+  void secretsComeFromASecretTheManifestsDoNotShip() {
+    // issue 14 finding 6: a shipped Secret held a placeholder that every apply reset
+    assertTrue(all(Secret.class).isEmpty(), "no Secret with a placeholder in the manifests");
     assertFalse(config().getData().containsKey("TURN_SECRET"), "no secret in the ConfigMap");
-    var ref = envVar(container(nodes().getSpec().getTemplate()), "TURN_SECRET").getValueFrom();
-    assertEquals("p2p-share-turn", ref.getSecretKeyRef().getName());
-    assertEquals("TURN_SECRET", ref.getSecretKeyRef().getKey());
+    assertFalse(config().getData().containsKey("OPERATOR_TOKEN"), "no token in the ConfigMap");
+    Map<String, List<String>> needs =
+        Map.of(
+            "TURN_SECRET", List.of("node"),
+            "OPERATOR_TOKEN", List.of("node", "balancer"));
+    Map<String, Container> containers =
+        Map.of(
+            "node", container(nodes().getSpec().getTemplate()),
+            "balancer", container(balancer().getSpec().getTemplate()));
+    needs.forEach(
+        (variable, who) ->
+            who.forEach(
+                w -> {
+                  var ref = envVar(containers.get(w), variable).getValueFrom().getSecretKeyRef();
+                  assertEquals("p2p-share-secrets", ref.getName(), w + " " + variable);
+                  assertEquals(variable, ref.getKey());
+                  assertFalse(Boolean.TRUE.equals(ref.getOptional()), "pods wait for the Secret");
+                }));
     assertTrue(config().getData().get("TURN_URLS").startsWith("turn:"));
+    assertTrue(Integer.parseInt(config().getData().get("TURN_TTL_S")) <= 3600, "short TURN TTL");
+    assertTrue(Files.exists(k8sDir.resolve("secrets.env.example")), "how to create the Secret");
+  }
+
+  @Test
+  void coturnRunsOnTheShippedLockedDownConfig() {
+    ConfigMap coturn = one(ConfigMap.class, "p2p-share-coturn");
+    String conf = coturn.getData().get("turnserver.conf");
+    assertEquals(
+        DeployFiles.read(DeployFiles.root().resolve(DeployFiles.COTURN_CONF)),
+        conf,
+        "deploy/k8s/coturn.yaml carries deploy/coturn/turnserver.conf unchanged");
+    DeployFiles.assertCoturnLockedDown(conf);
+    Deployment turn = one(Deployment.class, "coturn");
+    Container c = container(turn.getSpec().getTemplate());
+    assertTrue(c.getArgs().contains("-c") && !c.getArgs().contains("-n"), "" + c.getArgs());
+    assertFalse(c.getArgs().contains("--allow-loopback-peers"));
+    assertEquals(
+        "p2p-share-secrets", envVar(c, "TURN_SECRET").getValueFrom().getSecretKeyRef().getName());
+  }
+
+  @Test
+  void onlyClusterMembersReachTheClusterPorts() {
+    var policy =
+        one(
+            io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
+            "p2p-share-cluster-members");
+    Map<String, String> selected = policy.getSpec().getPodSelector().getMatchLabels();
+    for (PodTemplateSpec t : workloads().values()) {
+      assertTrue(selects(selected, t.getMetadata().getLabels()), "the policy covers every member");
+    }
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    for (var rule : policy.getSpec().getIngress()) {
+      boolean fromMembers =
+          rule.getFrom() != null
+              && !rule.getFrom().isEmpty()
+              && rule.getFrom().stream()
+                  .allMatch(
+                      peer ->
+                          peer.getPodSelector() != null
+                              && peer.getNamespaceSelector() == null
+                              && selects(
+                                  peer.getPodSelector().getMatchLabels(),
+                                  nodes().getSpec().getTemplate().getMetadata().getLabels()));
+      boolean httpOnly =
+          rule.getPorts() != null
+              && !rule.getPorts().isEmpty()
+              && rule.getPorts().stream().allMatch(p -> "http".equals(p.getPort().getStrVal()));
+      assertTrue(fromMembers || httpOnly, "a rule opens more than HTTP to non-members: " + rule);
+    }
   }
 
   @Test
@@ -516,6 +581,7 @@ class KubernetesManifestsTest {
             .findFirst()
             .orElseThrow(() -> new AssertionError("no / path"));
     assertEquals("balancer", root.getBackend().getService().getName());
+    assertEquals("Exact", root.getPathType(), "/ alone, not every path under it");
     String host = ingress.getSpec().getRules().get(0).getHost();
     assertTrue(
         env(container(nodes().getSpec().getTemplate()), "PUBLIC_URL")
@@ -524,5 +590,51 @@ class KubernetesManifestsTest {
     assertTrue(
         config().getData().get("ALLOWED_ORIGINS").contains("https://" + host),
         "the Ingress host's origin may open sockets");
+  }
+
+  /** Issue 14 finding 6: the Ingress routes the client's paths, never the operator paths. */
+  @Test
+  void ingressExposesNoOperatorPath() {
+    Ingress ingress = one(Ingress.class, "p2p-share");
+    List<HTTPIngressPath> paths =
+        ingress.getSpec().getRules().stream()
+            .map(IngressRule::getHttp)
+            .flatMap(h -> h.getPaths().stream())
+            .toList();
+    for (String operator :
+        List.of(
+            "/metrics",
+            "/dashboard",
+            "/dashboard/dashboard.js",
+            "/api/nodes",
+            "/api/analytics/summary",
+            "/healthz")) {
+      for (HTTPIngressPath p : paths) {
+        assertFalse(routes(p, operator), p.getPath() + " routes operator path " + operator);
+      }
+    }
+    for (String client :
+        List.of(
+            "/",
+            "/r/AbCdEfGhIjKlMnOpQrStUv",
+            "/assets/index-DCF-Nccp.js",
+            "/api/rooms",
+            "/api/rooms/AbCdEfGhIjKlMnOpQrStUv",
+            "/api/analytics",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/ws")) {
+      assertTrue(paths.stream().anyMatch(p -> routes(p, client)), "the client needs " + client);
+    }
+  }
+
+  /** ingress-nginx matching: Exact, Prefix by path elements, ImplementationSpecific as a regex. */
+  private static boolean routes(HTTPIngressPath p, String path) {
+    String rule = p.getPath();
+    return switch (p.getPathType()) {
+      case "Exact" -> rule.equals(path);
+      case "Prefix" -> rule.equals("/") || path.equals(rule) || path.startsWith(rule + "/");
+      default -> java.util.regex.Pattern.compile("^" + rule).matcher(path).find();
+    };
   }
 }

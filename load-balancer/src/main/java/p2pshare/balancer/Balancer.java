@@ -23,6 +23,9 @@ public final class Balancer {
   /** Vert.x's port for "a random port shared by every instance that asks for it". */
   static final int SHARED_RANDOM_PORT = -1;
 
+  /** How often the CSP's node hosts are read from the node records. */
+  static final long CONNECT_SOURCES_REFRESH_MS = 2_000;
+
   private final ClusterRuntime runtime;
   private final RateLimiter roomCreationLimiter;
   private final RateLimiter roomLookupLimiter;
@@ -93,6 +96,10 @@ public final class Balancer {
             new NodeAdminUrls(runtime.hazelcast()),
             env.operatorToken());
     BalancerSecurity security = BalancerSecurity.forEnv(env, roomLookupLimiter);
+    // connect-src of every answer names the live nodes' hosts, refreshed here and on each page
+    vertx.setPeriodic(
+        CONNECT_SOURCES_REFRESH_MS,
+        t -> nodes.liveNodes().onSuccess(live -> security.connectSources().update(live)));
     HttpApi api =
         new HttpApi(
             assigner,

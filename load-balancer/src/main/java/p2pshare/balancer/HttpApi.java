@@ -9,7 +9,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -79,7 +78,12 @@ public final class HttpApi {
         .route()
         .handler(
             ctx -> {
-              security.headers().apply(ctx.response(), List.of());
+              // every answer may become a page (the service worker caches index.html), so all
+              // carry the node hosts known now
+              security
+                  .headers()
+                  .apply(
+                      ctx.response(), security.connectSources().forRequestHost(requestHost(ctx)));
               ctx.next();
             });
     OperatorAccess operator = security.operatorAccess();
