@@ -1,6 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { coarse, describe, expect, it, vi } from 'vitest';
 import {
   browserFamily,
+  coarse,
   buildReport,
   connectionFromCandidateType,
   readConsent,
@@ -35,6 +36,19 @@ const base: TransferFigures = {
 };
 
 describe('analytics report', () => {
+  it('coarsens durations and speeds to two significant digits (issue 14 finding 8)', () => {
+    const r = buildReport(
+      { ...base, durationMs: 83_456.7, avgBps: 12_345_678, peakBps: 12_999_999 },
+      '',
+    );
+    expect(r.durationMs).toBe(83_000);
+    expect(r.avgBps).toBe(12_000_000);
+    expect(r.peakBps).toBe(13_000_000);
+    expect(coarse(7, 100)).toBe(7);
+    expect(coarse(0.4, 100)).toBe(0);
+    expect(coarse(995, 10_000)).toBe(1000);
+  });
+
   it('has exactly the schema fields, whole numbers, closed words', () => {
     const r = buildReport(
       base,
@@ -46,9 +60,9 @@ describe('analytics report', () => {
       direction: 'receive',
       outcome: 'completed',
       sizeBucket: '1-10MB',
-      durationMs: 1235,
+      durationMs: 1200,
       avgBps: 4_000_000,
-      peakBps: 6_000_001,
+      peakBps: 6_000_000,
       connection: 'direct',
       errors: 1,
       browser: 'chromium',

@@ -77,15 +77,27 @@ function whole(n: number, max: number): number {
   return Math.min(max, Math.round(n));
 }
 
+/** Durations and speeds keep this many significant digits: a trend, not a fingerprint. */
+export const SIGNIFICANT_DIGITS = 2;
+
+/** A whole number rounded to SIGNIFICANT_DIGITS (1234 → 1200, 4_056_789 → 4_100_000). */
+export function coarse(n: number, max: number): number {
+  const w = whole(n, Number.MAX_SAFE_INTEGER);
+  if (w === 0) return 0;
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(w)) + 1 - SIGNIFICANT_DIGITS);
+  return Math.min(max, Math.round(w / step) * step);
+}
+
 export function buildReport(t: TransferFigures, userAgent: string): AnalyticsReport {
-  const avgBps = whole(t.avgBps, MAX_BPS);
-  const peakBps = Math.max(avgBps, whole(t.peakBps, MAX_BPS));
+  // issue 14 finding 8: exact figures could tell one transfer from another; coarse ones cannot
+  const avgBps = coarse(t.avgBps, MAX_BPS);
+  const peakBps = Math.max(avgBps, coarse(t.peakBps, MAX_BPS));
   return {
     v: 1,
     direction: t.direction,
     outcome: t.status,
     sizeBucket: sizeBucket(t.totalSize),
-    durationMs: whole(t.durationMs, WEEK_MS),
+    durationMs: coarse(t.durationMs, WEEK_MS),
     avgBps,
     peakBps,
     connection: t.connection,
