@@ -345,8 +345,9 @@ public final class PeerSession implements PeerConnection {
 
   private void sendError(ErrorCode code, String message, String ref) {
     metrics.error(code);
-    write(utf8(ServerMessages.error(code, message, ref).encode()));
-    if (code.closes()) {
+    // error frames obey the same bound as every other frame (issue 14 finding 5)
+    send(utf8(ServerMessages.error(code, message, ref).encode()));
+    if (code.closes() && state != State.CLOSED) {
       state = State.CLOSED;
       socket.close(code.closeCode(), code.wireName());
     }
