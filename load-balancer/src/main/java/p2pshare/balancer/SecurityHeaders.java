@@ -60,7 +60,8 @@ final class SecurityHeaders {
 
   /**
    * CSP sources for the nodes' WebSocket URLs: scheme, host and any port (a node restarted on a new
-   * port of the same host stays reachable from an open page). URLs that are not ws(s) are skipped.
+   * port of the same host stays reachable from an open page), and the same host over http(s) for
+   * the page's health probe. URLs that are not ws(s) are skipped.
    */
   static Set<String> nodeSources(Collection<String> nodeUrls) {
     Set<String> sources = new LinkedHashSet<>();
@@ -71,6 +72,9 @@ final class SecurityHeaders {
         String host = u.getHost();
         if (host != null && ("ws".equals(scheme) || "wss".equals(scheme))) {
           sources.add(scheme + "://" + host + ":*");
+          // the page's reachability probe of a node whose socket failed (GET /healthz, no-cors:
+          // web/src/signaling/problems.ts) tells "refused" from "unreachable"
+          sources.add(("wss".equals(scheme) ? "https" : "http") + "://" + host + ":*");
         }
       } catch (IllegalArgumentException e) {
         // not a URL: no source

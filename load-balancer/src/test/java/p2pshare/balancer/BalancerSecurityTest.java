@@ -252,10 +252,17 @@ class BalancerSecurityTest {
       List<String> sources = List.of(connect.split(" "));
       assertEquals("'self'", sources.get(1), connect);
       assertTrue(sources.contains("wss://signal-7.example.net:*"), "the live node: " + connect);
+      assertTrue(
+          sources.contains("https://signal-7.example.net:*"), "its health probe: " + connect);
       for (String source : sources.subList(2, sources.size())) {
         // only node hosts this balancer has seen (other tests' nodes live on 127.0.0.1)
         assertTrue(
-            source.equals("wss://signal-7.example.net:*") || source.equals("ws://127.0.0.1:*"),
+            List.of(
+                    "wss://signal-7.example.net:*",
+                    "https://signal-7.example.net:*",
+                    "ws://127.0.0.1:*",
+                    "http://127.0.0.1:*")
+                .contains(source),
             "no other source: " + connect);
       }
       assertFalse(page.contains("unsafe-inline") || page.contains("unsafe-eval"), page);
