@@ -1,14 +1,13 @@
 /**
  * Every signaling failure shows a message in the page with what to do (issue 15), and the
  * message goes away once the page is in its room:
- *  - an unreachable node (nothing listens on the URL): `signaling-unreachable`, naming the port;
+ *  - an unreachable node (nothing listens on the URL): `signaling-unreachable`, naming it;
  *  - a node that refuses the page's Origin (HTTP 403 on the WebSocket handshake — the browser
- *    reports it to the page exactly like a dead host): `signaling-refused`;
+ *    reports it to the page exactly like a dead host): `signaling-refused` (a second cluster whose
+ *    ALLOWED_ORIGINS names another origin only);
  *  - a cluster whose every node drains (SIGTERM): the balancer answers 503 → `signaling-no-node`.
- * The page is a receiver link; the first connection is pointed with the `?node=` debug hook,
- * later ones follow the balancer. For the refused case the page is served under a second name of
- * this machine (Chromium's host-resolver rule maps it to 127.0.0.1), which the node cannot know
- * to be its own (no DNS in a handshake) when the page connects to it by 127.0.0.1.
+ * The pages are receiver links; the unreachable node is given with the `?node=` test hook, on
+ * localhost (the page's CSP lets it reach node hosts only), later connections follow the balancer.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -17,7 +16,6 @@ import { freePort } from './cluster.js';
 import { useFixture } from './fixture.js';
 
 /** A second name of this machine, known only to this test's Chromium. */
-const OTHER_NAME = 'p2p-share-lan.test';
 const KEY = 'A'.repeat(43); // a well-formed room key: these pages never get a manifest
 
 interface Banner {
@@ -58,23 +56,31 @@ function recordBanners() {
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 }
 
-const e2e = useFixture({
-  name: 'signaling-problems',
-  browser: { args: [`--host-resolver-rules=MAP ${OTHER_NAME} 127.0.0.1`] },
+const e2e = useFixture({ name: 'signaling-problems' });
+/** A cluster whose nodes accept pages of another origin only: every page here gets 403. */
+const strict = useFixture({
+  name: 'signaling-refused',
+  cluster: { env: { ALLOWED_ORIGINS: 'https://elsewhere.example' } },
 });
 
-async function newRoom(): Promise<string> {
-  const r = await fetch(`${e2e.base}/api/rooms`, { method: 'POST' });
+async function newRoom(f = e2e): Promise<string> {
+  const r = await fetch(`${f.base}/api/rooms`, { method: 'POST' });
   assert.equal(r.status, 201);
   return ((await r.json()) as { room: string }).room;
 }
 
-async function receiverPage(origin: string, room: string, node: string): Promise<Page> {
-  // no media permissions needed (no peer connection here), and none for OTHER_NAME's origin
-  const ctx = await e2e.browser.newContext();
+async function receiverPage(
+  origin: string,
+  room: string,
+  node: string | null,
+  f = e2e,
+): Promise<Page> {
+  // no media permissions needed (no peer connection here)
+  const ctx = await f.browser.newContext();
   await ctx.addInitScript(recordBanners);
-  const page = await e2e.open(ctx);
-  await page.goto(`${origin}/r/${room}?node=${encodeURIComponent(node)}#${KEY}`);
+  const page = await f.open(ctx);
+  const q = node ? `?node=${encodeURIComponent(node)}` : '';
+  await page.goto(`${origin}/r/${room}${q}#${KEY}`);
   return page;
 }
 
@@ -90,7 +96,7 @@ async function joined(page: Page): Promise<void> {
 describe('signaling failures are shown in the page', () => {
   test('an unreachable node: a message naming it, gone once the balancer’s node is joined', async () => {
     const dead = await freePort(); // nothing listens there
-    const page = await receiverPage(e2e.base, await newRoom(), `ws://127.0.0.1:${dead}/ws`);
+    const page = await receiverPage(e2e.base, await newRoom(), `ws://localhost:${dead}/ws`);
     const [b] = await e2e.poll(
       () => shownSoFar(page),
       (x) => x.length > 0,
@@ -98,33 +104,10 @@ describe('signaling failures are shown in the page', () => {
       'connection problem shown',
     );
     assert.equal(b!.code, 'signaling-unreachable');
-    assert.match(b!.text, new RegExp(`127\\.0\\.0\\.1:${dead}`));
+    assert.match(b!.text, new RegExp(`localhost:${dead}`));
     assert.match(b!.text, /firewall|network/);
     await joined(page); // the retry asks the balancer, whose node works
     assert.equal((await banner(page)).hidden, true, 'the message is gone after joining');
-    await page.context().close();
-  });
-
-  test('a node that refuses the page’s Origin (403): says so and how to allow it', async () => {
-    const port = e2e.cluster.balancer.port;
-    const nodePort = e2e.cluster.nodes[0]!.port;
-    const page = await receiverPage(
-      `http://${OTHER_NAME}:${port}`,
-      await newRoom(),
-      `ws://127.0.0.1:${nodePort}/ws`,
-    );
-    const [b] = await e2e.poll(
-      () => shownSoFar(page),
-      (x) => x.length > 0,
-      30_000,
-      'connection problem shown',
-    );
-    assert.equal(b!.code, 'signaling-refused', b!.text);
-    assert.match(b!.text, /refused this page/);
-    assert.match(b!.text, /ALLOWED_ORIGINS/);
-    // the balancer hands this page the node under the name it used: accepted
-    await joined(page);
-    assert.equal((await banner(page)).hidden, true);
     await page.context().close();
   });
 
@@ -141,6 +124,23 @@ describe('signaling failures are shown in the page', () => {
     );
     assert.equal(b.hidden, false);
     assert.match(b.text, /no signaling node available/);
+    await page.context().close();
+  });
+});
+
+describe('a node that refuses the page’s Origin', () => {
+  test('403 on the handshake: says so and how to allow the origin', async () => {
+    const page = await receiverPage(strict.base, await newRoom(strict), null, strict);
+    const [b] = await strict.poll(
+      () => shownSoFar(page),
+      (x) => x.length > 0,
+      30_000,
+      'connection problem shown',
+    );
+    assert.equal(b!.code, 'signaling-refused', b!.text);
+    assert.match(b!.text, /refused this page/);
+    assert.match(b!.text, /ALLOWED_ORIGINS/);
+    assert.equal((await banner(page)).hidden, false, 'still shown: every retry is refused');
     await page.context().close();
   });
 });
