@@ -408,7 +408,11 @@ describe('p2p-share e2e', { concurrency: false }, () => {
 
   test('(6) a wrong key gives the clear error', { timeout: 240_000 }, async () => {
     const { receiver, link } = await pair([join(e2e.dir, 'secret-notes.txt')], {
-      mangleKey: (k) => k.slice(0, -4) + (k.endsWith('AAAA') ? 'BBBB' : 'AAAA'),
+      // the fragment is `<content key>.<signer hash>`: change the content key
+      mangleKey: (k) => {
+        const [key, signer] = k.split('.') as [string, string];
+        return `${key.slice(0, -4)}${key.endsWith('AAAA') ? 'BBBB' : 'AAAA'}.${signer}`;
+      },
     });
     const err = receiver.getByTestId('error');
     await err.waitFor({ state: 'visible', timeout: 60_000 });

@@ -16,12 +16,18 @@ function num(v: string | null): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function readTestHooks(search: string, win: object): TestHooks {
+/** Seq a forger's manifest starts from: above any honest sender's. */
+const FORGED_SEQ = 1000;
+
+export function readTestHooks(search: string, win: object, hash = ''): TestHooks {
   const params = new URLSearchParams(search);
   const g = win as TestGlobals;
   const storage = params.get('storage');
   const corrupt = Number(params.get('corruptSend') ?? 0);
+  const forgeRoom = params.get('forge');
+  const forgeKey = hash.replace(/^#/, '').split('.')[0];
   return {
+    forge: forgeRoom && forgeKey ? { room: forgeRoom, key: forgeKey, seq: FORGED_SEQ } : undefined,
     nodeUrl: params.get('node'),
     plain: params.get('plain') === '1',
     storage: storage === 'idb' || storage === 'opfs' ? storage : undefined,

@@ -5,7 +5,14 @@
  * finished file against it by re-hashing what it stored.
  */
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
+import { collisionKey, normalisePath, PathError } from './paths';
 import { pieceCount } from './pieces';
+
+export const MANIFEST_VERSION = 2;
+/** Bounds on what a manifest may announce (a receiver allocates per file and per piece). */
+export const MAX_FILES = 10_000;
+export const MAX_FILE_BYTES = 2 ** 42; // 4 TiB
+export const MAX_TOTAL_PIECES = 2 ** 20; // 1 TiB at 1 MiB pieces
 
 export interface FileEntry {
   /** random id, the HKDF salt of the file key and part of every block's AAD */
@@ -17,15 +24,17 @@ export interface FileEntry {
   type: string;
   pieceSize: number;
   blockSize: number;
-  /** base64url SHA-256 of each piece */
+  /** base64url SHA-256 of each piece hashed so far, in order (a prefix: the manifest grows) */
   pieces: string[];
-  /** base64url whole-file root hash (see above) */
+  /** base64url whole-file root hash (see above); '' until every piece hash is in */
   root: string;
 }
 
 export interface Manifest {
-  v: 1;
-  /** debug switch (?plain=1 on the sender): blocks unencrypted and unhashed, for measurements */
+  v: 2;
+  /** version of this share's manifest: a receiver adopts only a higher one than it has */
+  seq: number;
+  /** TEST BUILD ONLY (?plain=1 on the sender): no encryption, no hashing; refused otherwise */
   plain?: boolean;
   files: FileEntry[];
 }
@@ -38,18 +47,33 @@ function isStr(x: unknown, max = 4096): x is string {
   return typeof x === 'string' && x.length <= max;
 }
 
-function safePath(p: string): boolean {
-  if (p.length === 0 || p.startsWith('/') || p.includes('\\') || p.includes('\0')) return false;
-  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+function checkedPath(p: unknown, i: number): string {
+  try {
+    return normalisePath(p as string);
+  } catch (e) {
+    throw new ManifestError(`file ${i}: ${e instanceof PathError ? e.message : 'bad path'}`);
+  }
 }
 
-/** Validates untrusted JSON into a Manifest (a peer's manifest is never trusted blindly). */
-export function parseManifest(json: unknown): Manifest {
+/**
+ * Validates untrusted JSON into a Manifest. `allowPlain` is true only in the test build: a
+ * production receiver refuses a manifest that would turn off decryption and hashing.
+ */
+export function parseManifest(
+  json: unknown,
+  { allowPlain = __TEST_BUILD__ }: { allowPlain?: boolean } = {},
+): Manifest {
   if (typeof json !== 'object' || json === null) throw new ManifestError('not an object');
   const m = json as Record<string, unknown>;
-  if (m.v !== 1) throw new ManifestError('unsupported manifest version');
+  if (m.v !== MANIFEST_VERSION) throw new ManifestError('unsupported manifest version');
+  if (!Number.isSafeInteger(m.seq) || (m.seq as number) < 1) throw new ManifestError('bad seq');
+  if (m.plain !== undefined && m.plain !== false && !(allowPlain && m.plain === true))
+    throw new ManifestError('plain manifests are refused');
   if (!Array.isArray(m.files)) throw new ManifestError('files missing');
+  if (m.files.length > MAX_FILES) throw new ManifestError('too many files');
   const ids = new Set<string>();
+  const paths = new Set<string>();
+  let totalPieces = 0;
   const files = m.files.map((f: unknown, i): FileEntry => {
     if (typeof f !== 'object' || f === null) throw new ManifestError(`file ${i}: not an object`);
     const e = f as Record<string, unknown>;
@@ -57,10 +81,18 @@ export function parseManifest(json: unknown): Manifest {
       throw new ManifestError(`file ${i}: bad id`);
     if (ids.has(e.id)) throw new ManifestError(`file ${i}: duplicate id`);
     ids.add(e.id);
-    if (!isStr(e.name, 1024) || e.name === '' || e.name.includes('/'))
-      throw new ManifestError(`file ${i}: bad name`);
-    if (!isStr(e.path) || !safePath(e.path)) throw new ManifestError(`file ${i}: bad path`);
-    if (!Number.isSafeInteger(e.size) || (e.size as number) < 0)
+    const path = checkedPath(e.path, i);
+    const name = checkedPath(e.name, i);
+    if (name.includes('/') || !(path === name || path.endsWith('/' + name)))
+      throw new ManifestError(`file ${i}: name is not the path's last segment`);
+    const key = collisionKey(path);
+    if (paths.has(key)) throw new ManifestError(`file ${i}: duplicate path`);
+    paths.add(key);
+    if (
+      !Number.isSafeInteger(e.size) ||
+      (e.size as number) < 0 ||
+      (e.size as number) > MAX_FILE_BYTES
+    )
       throw new ManifestError(`file ${i}: bad size`);
     if (!isStr(e.type, 256)) throw new ManifestError(`file ${i}: bad type`);
     const ps = e.pieceSize as number;
@@ -70,26 +102,41 @@ export function parseManifest(json: unknown): Manifest {
     if (!Number.isSafeInteger(bs) || bs < 1024 || bs > ps || bs > 192 * 1024)
       throw new ManifestError(`file ${i}: bad block size`);
     const n = pieceCount(e.size as number, ps);
-    if (!Array.isArray(e.pieces) || e.pieces.length !== n)
-      throw new ManifestError(`file ${i}: piece hashes do not match the size`);
+    totalPieces += n;
+    if (totalPieces > MAX_TOTAL_PIECES) throw new ManifestError('too many pieces');
+    if (!Array.isArray(e.pieces) || e.pieces.length > n)
+      throw new ManifestError(`file ${i}: more piece hashes than pieces`);
     for (const h of e.pieces)
-      if (!isStr(h, 64) || fromBase64Url(h).length !== 32)
-        throw new ManifestError(`file ${i}: bad piece hash`);
-    if (!isStr(e.root, 64) || fromBase64Url(e.root).length !== 32)
+      if (!isStr(h, 64) || !isHash(h)) throw new ManifestError(`file ${i}: bad piece hash`);
+    const complete = e.pieces.length === n;
+    if (complete ? !isStr(e.root, 64) || !isHash(e.root) : e.root !== '')
       throw new ManifestError(`file ${i}: bad root hash`);
     return {
       id: e.id,
-      name: e.name,
-      path: e.path,
+      name,
+      path,
       size: e.size as number,
       type: e.type,
       pieceSize: ps,
       blockSize: bs,
       pieces: e.pieces as string[],
-      root: e.root,
+      root: e.root as string,
     };
   });
-  return { v: 1, plain: m.plain === true, files };
+  return { v: 2, seq: m.seq as number, ...(m.plain === true ? { plain: true } : {}), files };
+}
+
+function isHash(h: string): boolean {
+  try {
+    return fromBase64Url(h).length === 32;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether every piece hash of file `f` is in (the file can be verified whole). */
+export function fullyHashed(e: FileEntry): boolean {
+  return e.pieces.length === pieceCount(e.size, e.pieceSize);
 }
 
 export function encodeManifest(m: Manifest): Uint8Array {

@@ -3,20 +3,22 @@
  * downloads accepted files from every peer that holds pieces (the sender and other receivers),
  * persists progress (IndexedDB + OPFS) so that reopening the link continues where it stopped, and
  * — unless the user opts out — seeds its verified pieces to the other receivers while the tab is
- * open. The manifest is taken from the original sender only (a receiver never forwards it: a
- * stale copy could otherwise replace a newer one); a late receiver therefore needs the sender
- * online to start, then fetches from everyone.
+ * open. A manifest is adopted only when it verifies against the link's signer (crypto/signing)
+ * and is newer (`seq`) than the one held, from whichever peer relayed it; receivers relay the
+ * sealed, signed manifest they adopted to the other peers, so a late receiver can start from
+ * them while the sender is away.
  */
 
 import {
   deriveFileKey,
   importRoomKey,
   openManifest,
-  parseRoomKey,
   type RoomKeys,
   type SealedBox,
   WrongKeyError,
 } from '../crypto/keys';
+import { parseLinkFragment } from '../crypto/link';
+import { SignatureError, verifySignedManifest } from '../crypto/signing';
 import { Mesh } from '../peer/mesh';
 import { locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
@@ -26,11 +28,11 @@ import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../stora
 import { type DownloadFile, Downloader } from './downloader';
 import { newStats, type DataLink } from './link';
 import { decodeManifest, type Manifest } from './manifest';
-import { Bitfield } from './pieces';
+import { Bitfield, pieceCount } from './pieces';
 import { SeedSession } from './seeder';
 import { storeSource } from './source';
 import { decodeBits, encodeBits, Swarm } from './swarm';
-import { type ControlMessage, ManifestAssembler, parseControl } from './wire';
+import { type ControlMessage, ManifestAssembler, manifestFrames, parseControl } from './wire';
 
 export type ErrorCode = 'wrong-key' | 'no-space' | 'peer-gone' | 'signaling' | 'storage';
 
@@ -70,6 +72,15 @@ export class ReceiverSession {
   accepted = false;
   error: { code: ErrorCode; message: string } | null = null;
   private keys: RoomKeys | null = null;
+  /** base64url hash of the sender's public signing key, from the link */
+  private signer = '';
+  /** the sealed, signed manifest adopted last, exactly as received (relayed to other peers) */
+  private sealedJson: string | null = null;
+  private relayId = 0;
+  /** manifests refused (bad signature, stale, malformed), for tests and diagnostics */
+  manifestsRefused = 0;
+  /** control frames refused as out of bounds (piece index, file index, bitfield length) */
+  framesRefused = 0;
   private conns = new Map<string, PeerConn>();
   readonly swarm = new Swarm();
   seeding: boolean;
@@ -107,7 +118,9 @@ export class ReceiverSession {
 
   async start(): Promise<void> {
     try {
-      this.keys = await importRoomKey(parseRoomKey(this.keyText));
+      const secrets = parseLinkFragment(this.keyText);
+      this.keys = await importRoomKey(secrets.key);
+      this.signer = secrets.signer;
     } catch (e) {
       this.fail('wrong-key', e instanceof WrongKeyError ? e.message : String(e));
       return;
@@ -162,6 +175,7 @@ export class ReceiverSession {
     this.swarm.add(id, link);
     if (role === 's') this.senderFound();
     else this.announceTo(link);
+    if (role !== 's') this.relayManifestTo(link);
     this.dl?.pump();
     this.changed();
   }
@@ -219,12 +233,11 @@ export class ReceiverSession {
     if (!m || !c) return;
     switch (m.t) {
       case 'manifest':
-        // only the sender sends one (receivers never forward it); its role may not have been
-        // known yet when the link opened (signals can overtake peer-joined)
-        if (c.role === 'r') break;
-        if (c.role !== 's') {
-          c.role = 's';
-          this.senderFound();
+        // any peer may relay it: only the signature decides. The peer's role may not have been
+        // known when the link opened (signals can overtake peer-joined)
+        if (c.role === undefined) {
+          c.role = roleOf(this.sig?.peers.get(id)?.meta) ?? 's';
+          if (c.role === 's') this.senderFound();
         }
         await this.onManifestChunk(c, m);
         break;
@@ -234,20 +247,32 @@ export class ReceiverSession {
         break;
       case 'bitfield': {
         const bits = decodeBits(m.bits);
-        if (bits) this.swarm.peers.get(id)?.setBitfield(m.f, bits);
+        const n = this.piecesOf(m.f);
+        const ok = !!bits && (n === null || (n >= 0 && bits.length <= Math.ceil(n / 8)));
+        if (!ok || !this.swarm.peers.get(id)?.setBitfield(m.f, bits)) this.framesRefused++;
         this.dl?.pump();
         break;
       }
-      case 'have':
-        this.swarm.peers.get(id)?.setHave(m.f, m.p);
+      case 'have': {
+        const n = this.piecesOf(m.f);
+        if ((n !== null && m.p >= n) || !this.swarm.peers.get(id)?.setHave(m.f, m.p))
+          this.framesRefused++;
         this.dl?.pump();
         break;
+      }
       case 'reject':
         this.dl?.rejected(id, m.r);
         break;
       default:
         break;
     }
+  }
+
+  /** Pieces of file f by the adopted manifest (-1 when no such file), null before a manifest. */
+  private piecesOf(f: number): number | null {
+    if (!this.manifest) return null;
+    const e = this.manifest.files[f];
+    return e ? pieceCount(e.size, e.pieceSize) : -1;
   }
 
   private async onManifestChunk(
@@ -259,16 +284,43 @@ export class ReceiverSession {
     let manifest: Manifest;
     try {
       const box = JSON.parse(json) as SealedBox;
-      manifest = decodeManifest(await openManifest(this.keys, box));
+      const env: unknown = JSON.parse(new TextDecoder().decode(await openManifest(this.keys, box)));
+      const text = await verifySignedManifest(env, this.signer);
+      manifest = decodeManifest(new TextEncoder().encode(text));
     } catch (e) {
-      if (e instanceof WrongKeyError) this.fail('wrong-key', e.message);
+      if (e instanceof WrongKeyError && !this.manifest) this.fail('wrong-key', e.message);
+      else this.refused(e);
       return;
+    }
+    if (this.manifest && manifest.seq <= this.manifest.seq) {
+      if (manifest.seq === this.manifest.seq) this.sealedJson ??= json;
+      return; // stale or the same
     }
     try {
       await this.useManifest(manifest);
     } catch {
       return;
     }
+    if (this.error?.code === 'wrong-key') this.clearError();
+    this.sealedJson = json;
+    for (const other of this.conns.values())
+      if (other !== c && other.role !== 's') this.relayManifestTo(other.link);
+  }
+
+  private refused(e: unknown): void {
+    this.manifestsRefused++;
+    if (e instanceof SignatureError) console.warn('manifest refused:', e.message);
+  }
+
+  private clearError(): void {
+    this.error = null;
+    this.changed();
+  }
+
+  /** Forwards the adopted sealed manifest, byte for byte, to a peer (it verifies it itself). */
+  private relayManifestTo(link: DataLink): void {
+    if (!this.sealedJson || !link.open) return;
+    for (const fr of manifestFrames(++this.relayId, this.sealedJson)) link.send(JSON.stringify(fr));
   }
 
   /** Turns seeding to other receivers on or off (the receiver's opt-out checkbox). */
@@ -459,6 +511,9 @@ export class ReceiverSession {
       seeding: this.seeding,
       outstanding: this.dl?.outstanding(),
       manifest: this.manifest ? this.manifest.files.length : null,
+      manifestSeq: this.manifest?.seq ?? null,
+      manifestsRefused: this.manifestsRefused,
+      framesRefused: this.framesRefused,
       store: this.store?.kind ?? null,
       error: this.error,
     };

@@ -37,6 +37,11 @@ interface Frame {
 }
 
 export const HIGH_WATER = 8 * 1024 * 1024;
+/**
+ * Block requests one peer may have queued here; more are rejected. The downloader's window is at
+ * most 64 blocks (pipeline.ts), so an honest peer never comes near it.
+ */
+export const MAX_QUEUED_REQUESTS = 256;
 
 export interface SeedProgress {
   /** bytes of file f this receiver reported as verified */
@@ -63,7 +68,7 @@ export class SeedSession {
   handle(msg: ControlMessage): void {
     switch (msg.t) {
       case 'req':
-        if (!this.servable(msg)) {
+        if (this.queue.length >= MAX_QUEUED_REQUESTS || !this.servable(msg)) {
           if (this.link.open) this.link.send(JSON.stringify({ t: 'reject', r: msg.r }));
           break;
         }
@@ -73,10 +78,13 @@ export class SeedSession {
       case 'cancel':
         this.queue = this.queue.filter((q) => q.f !== msg.f);
         break;
-      case 'progress':
+      case 'progress': {
+        const entry = this.source.entry(msg.f);
+        if (!entry || msg.bytes > entry.size) break;
         this.progress.reported.set(msg.f, { bytes: msg.bytes, done: msg.done });
         this.onChange();
         break;
+      }
       default:
         break;
     }

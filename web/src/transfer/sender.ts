@@ -10,6 +10,8 @@ import {
   sealManifest,
 } from '../crypto/keys';
 import { fromBase64Url } from '../crypto/bytes';
+import { linkFragment } from '../crypto/link';
+import { newShareSigner, type ShareSigner, type SignedManifest } from '../crypto/signing';
 import { Mesh } from '../peer/mesh';
 import { createRoom, locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
@@ -24,13 +26,17 @@ import { allPieces, encodeBits } from './swarm';
 import { manifestFrames, parseControl } from './wire';
 
 export interface SenderOptions {
-  /** debug switch: no encryption, no hashing (for measurements only) */
+  /** TEST BUILD ONLY: no encryption, no hashing (for measurements only) */
   plain?: boolean;
+  /** join this existing room with this content key instead of creating one (test hook: a forger) */
+  existing?: { room: string; key: string; seq: number };
   onChange?: () => void;
 }
 
 export class SenderSession {
-  readonly key = generateRoomKey();
+  readonly key: string;
+  /** base64url hash of this share's public signing key (the link's second half), once made */
+  signerHash: string | null = null;
   readonly stats = newStats();
   readonly files: SeedFile[] = [];
   /** files being hashed, for the UI */
@@ -41,12 +47,24 @@ export class SenderSession {
   readonly sessions = new Map<string, { link: DataLink; seed: SeedSession }>();
   private keys: Promise<RoomKeys>;
   private manifestId = 0;
+  /** manifest version: bumped whenever the offered files change */
+  private seq = 0;
+  /** the sealed, signed manifest of the current `seq` (made once, sent to every peer) */
+  private sealed: { seq: number; json: Promise<string> } | null = null;
+  private readonly signer: Promise<ShareSigner>;
   private queue: Promise<void> = Promise.resolve();
   /** one source (and piece cache) for every receiver */
   private readonly source = blobSource(() => this.files);
 
   constructor(private readonly opts: SenderOptions = {}) {
+    this.key = opts.existing?.key ?? generateRoomKey();
+    this.seq = opts.existing?.seq ?? 0;
     this.keys = importRoomKey(fromBase64Url(this.key));
+    this.signer = newShareSigner();
+    void this.signer.then((s) => {
+      this.signerHash = s.signerHash;
+      this.changed();
+    });
   }
 
   private changed() {
@@ -54,7 +72,12 @@ export class SenderSession {
   }
 
   get manifest(): Manifest {
-    return { v: 1, plain: this.opts.plain === true, files: this.files.map((f) => f.entry) };
+    return {
+      v: 2,
+      seq: Math.max(1, this.seq),
+      ...(__TEST_BUILD__ && this.opts.plain ? { plain: true } : {}),
+      files: this.files.map((f) => f.entry),
+    };
   }
 
   /** Queues files: they are hashed one after another and offered as soon as each is ready. */
@@ -83,6 +106,7 @@ export class SenderSession {
         this.preparing = this.preparing.filter((x) => x !== p);
         this.changed();
       }
+      this.seq++;
       await this.publish();
     });
     return this.queue;
@@ -90,7 +114,10 @@ export class SenderSession {
 
   /** Creates the room on the least-loaded node (POST /api/rooms) and joins it. */
   async start(overrideUrl?: string | null): Promise<void> {
-    const placement = await createRoom();
+    await this.signer;
+    const placement = this.opts.existing
+      ? await locateRoom(this.opts.existing.room)
+      : await createRoom();
     this.room = placement.room;
     const sig = new SignalingClient(
       placement.room,
@@ -133,19 +160,39 @@ export class SenderSession {
   }
 
   shareLink(origin: string): string | null {
-    return this.room ? `${origin}/r/${this.room}#${this.key}` : null;
+    return this.room && this.signerHash
+      ? `${origin}/r/${this.room}#${linkFragment(this.key, this.signerHash)}`
+      : null;
   }
 
   private async sendManifest(link: DataLink): Promise<void> {
-    const box = await sealManifest(await this.keys, encodeManifest(this.manifest));
+    const json = await this.sealedManifest();
     const id = ++this.manifestId;
-    for (const fr of manifestFrames(id, JSON.stringify(box)))
-      if (link.open) link.send(JSON.stringify(fr));
+    for (const fr of manifestFrames(id, json)) if (link.open) link.send(JSON.stringify(fr));
     // the sender holds every piece of every file it offers
     for (const [f, { entry }] of this.files.entries()) {
       const bits = encodeBits(allPieces(pieceCount(entry.size, entry.pieceSize)));
       if (link.open) link.send(JSON.stringify({ t: 'bitfield', f, bits }));
     }
+  }
+
+  /** Signs the current manifest (once per version) and seals the envelope with the content key. */
+  private sealedManifest(): Promise<string> {
+    const seq = Math.max(1, this.seq);
+    if (this.sealed?.seq !== seq) {
+      const m = new TextDecoder().decode(encodeManifest(this.manifest));
+      const json = (async () => {
+        const signer = await this.signer;
+        const env: SignedManifest = { m, pub: signer.publicKey, sig: await signer.signManifest(m) };
+        const box = await sealManifest(
+          await this.keys,
+          new TextEncoder().encode(JSON.stringify(env)),
+        );
+        return JSON.stringify(box);
+      })();
+      this.sealed = { seq, json };
+    }
+    return this.sealed.json;
   }
 
   private async publish(): Promise<void> {

@@ -42,7 +42,7 @@ async function oneFile(size: number) {
   const seeds: SeedFile[] = [
     { entry, blob: new Blob([data]), key: await deriveFileKey(keys, entry.id) },
   ];
-  const manifest: Manifest = { v: 1, files: [entry] };
+  const manifest: Manifest = { v: 2, seq: 1, files: [entry] };
   return { data, seeds, manifest, keys: seeds.map((s) => s.key) };
 }
 

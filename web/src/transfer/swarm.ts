@@ -5,13 +5,18 @@
  */
 import { fromBase64Url, toBase64Url } from '../crypto/bytes';
 import type { DataLink } from './link';
+import { MAX_FILES, MAX_TOTAL_PIECES } from './manifest';
 import { Bitfield } from './pieces';
+
+/** Bytes of announced bits one peer may make us hold, over all files (the manifest's bound). */
+export const MAX_PEER_BITS_BYTES = MAX_TOTAL_PIECES / 8 + MAX_FILES;
 import { PeerQuality } from './quality';
 
 export class SwarmPeer {
   readonly quality = new PeerQuality();
   /** announced pieces per file index (raw bits, LSB first; grown on demand) */
   private readonly bits = new Map<number, Uint8Array>();
+  private bitsBytes = 0;
 
   constructor(
     readonly id: string,
@@ -23,19 +28,37 @@ export class SwarmPeer {
     return !!b && p >= 0 && p >> 3 < b.length && (b[p >> 3]! & (1 << (p & 7))) !== 0;
   }
 
-  setBitfield(f: number, bits: Uint8Array): void {
-    this.bits.set(f, bits.slice());
+  /** Whether holding `bytes` for file f keeps this peer within MAX_PEER_BITS_BYTES. */
+  private fits(f: number, bytes: number): boolean {
+    const now = this.bits.get(f)?.length ?? 0;
+    return this.bitsBytes - now + bytes <= MAX_PEER_BITS_BYTES;
   }
 
-  setHave(f: number, p: number): void {
+  private put(f: number, b: Uint8Array): void {
+    this.bitsBytes += b.length - (this.bits.get(f)?.length ?? 0);
+    this.bits.set(f, b);
+  }
+
+  /** Takes a peer's bitfield; false (nothing kept) when it is beyond the bounds. */
+  setBitfield(f: number, bits: Uint8Array): boolean {
+    if (f >= MAX_FILES || !this.fits(f, bits.length)) return false;
+    this.put(f, bits.slice());
+    return true;
+  }
+
+  /** Takes one `have`; false (nothing allocated) when it is beyond the bounds. */
+  setHave(f: number, p: number): boolean {
+    if (f >= MAX_FILES || p < 0 || p >= MAX_TOTAL_PIECES) return false;
     let b = this.bits.get(f) ?? new Uint8Array(0);
     if (p >> 3 >= b.length) {
+      if (!this.fits(f, (p >> 3) + 1)) return false;
       const grown = new Uint8Array((p >> 3) + 1);
       grown.set(b);
       b = grown;
-      this.bits.set(f, b);
+      this.put(f, b);
     }
     b[p >> 3]! |= 1 << (p & 7);
+    return true;
   }
 
   /** The peer answered `reject` for a piece: it does not (or no longer) serve it. */

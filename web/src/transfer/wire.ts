@@ -7,6 +7,8 @@
  * `bitfield` + `have`; a downloader asks any holder for a byte range of a piece with `req`.
  */
 export const MANIFEST_CHUNK = 128 * 1024;
+/** Chunks of one sealed manifest: 96 MiB of JSON, above MAX_TOTAL_PIECES hashes sealed. */
+export const MAX_MANIFEST_CHUNKS = 768;
 /** Largest block a peer may ask for (the block-size policy stays below it, see blocksize.ts). */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 /** A bitfield of up to 2^24 pieces (16 TiB at 1 MiB pieces), base64url. */
@@ -42,7 +44,13 @@ export function parseControl(text: string): ControlMessage | null {
   const o = m as Record<string, unknown>;
   switch (o.t) {
     case 'manifest':
-      return u32(o.id) && u32(o.i) && u32(o.n) && o.i < o.n && typeof o.chunk === 'string'
+      return u32(o.id) &&
+        u32(o.i) &&
+        u32(o.n) &&
+        o.i < o.n &&
+        o.n <= MAX_MANIFEST_CHUNKS &&
+        typeof o.chunk === 'string' &&
+        o.chunk.length <= MANIFEST_CHUNK
         ? { t: 'manifest', id: o.id, i: o.i, n: o.n, chunk: o.chunk }
         : null;
     case 'req':

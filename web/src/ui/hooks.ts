@@ -3,5 +3,5 @@ import { readTestHooks } from '../testing/install';
 import { NO_TEST_HOOKS, type TestHooks } from './test-hooks';
 
 export const hooks: TestHooks = __TEST_BUILD__
-  ? readTestHooks(location.search, window)
+  ? readTestHooks(location.search, window, location.hash)
   : NO_TEST_HOOKS;

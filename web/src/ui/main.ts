@@ -114,7 +114,11 @@ const RETRY_BY_CHOOSING = 'Choose your files again to retry.';
 function senderPage() {
   const render = () => doRender();
   const kick = scheduler(render);
-  const s = new SenderSession({ plain: hooks.plain, onChange: () => kick() });
+  const s = new SenderSession({
+    plain: hooks.plain,
+    existing: hooks.forge,
+    onChange: () => kick(),
+  });
   s.stats.corruptSentPieces = hooks.corruptSentPieces;
   const device = new TransferDevice('p2p-share: files sent', 'A receiver has all your files.');
   const page = {

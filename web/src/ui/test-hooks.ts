@@ -23,6 +23,11 @@ export interface TestHooks {
   directFirst: boolean;
   /** ?corruptSend=<n>: corrupt every block of the next n pieces this page serves */
   corruptSentPieces: number;
+  /**
+   * ?forge=<room>#<content key>: the sender page joins that existing room with the link's content
+   * key but its own signing key and a high manifest seq (a key holder forging manifests)
+   */
+  forge: { room: string; key: string; seq: number } | undefined;
   /** Publishes the page's session, stats and helpers for tests (the test build: window.__p2p). */
   exposePage(page: unknown): void;
   /** Publishes the history service for tests (the test build: window.__p2pHistory). */
@@ -40,6 +45,7 @@ export const NO_TEST_HOOKS: TestHooks = {
   forceRelay: false,
   directFirst: false,
   corruptSentPieces: 0,
+  forge: undefined,
   exposePage: () => {},
   exposeHistory: () => {},
 };
