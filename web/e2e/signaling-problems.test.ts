@@ -16,7 +16,8 @@ import { freePort } from './cluster.js';
 import { useFixture } from './fixture.js';
 
 /** A second name of this machine, known only to this test's Chromium. */
-const KEY = 'A'.repeat(43); // a well-formed room key: these pages never get a manifest
+// a well-formed link fragment (content key . signer hash): these pages never get a manifest
+const KEY = `${'A'.repeat(43)}.${'A'.repeat(43)}`;
 
 interface Banner {
   code: string | null;

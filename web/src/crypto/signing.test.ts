@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromBase64Url, toBase64Url } from './bytes';
 import { linkFragment, parseLinkFragment } from './link';
 import { generateRoomKey, WrongKeyError } from './keys';
@@ -12,6 +12,17 @@ describe('sender-signed manifests', () => {
     expect(s.signerHash).toBe(await hashPublicKey(fromBase64Url(s.publicKey)));
     const env = { m: M, pub: s.publicKey, sig: await s.signManifest(M) };
     expect(await verifySignedManifest(env, s.signerHash)).toBe(M);
+  });
+
+  it('signs without WebCrypto ECDSA (the non-secure-context fallback) and still verifies', async () => {
+    const spy = vi.spyOn(crypto.subtle, 'generateKey').mockRejectedValue(new Error('NotSupported'));
+    try {
+      const s = await newShareSigner();
+      const env = { m: M, pub: s.publicKey, sig: await s.signManifest(M) };
+      expect(await verifySignedManifest(env, s.signerHash)).toBe(M);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses a manifest signed by another key holder (its own key pair)', async () => {

@@ -4,7 +4,11 @@
  * SHA-256 of the raw public key next to the content key; the signed envelope carries the public
  * key itself. A receiver accepts a manifest only when the public key hashes to the link's value
  * and the signature over the manifest text verifies — whichever peer relayed it.
+ * Verification uses noble's P-256 (audited, pure JS): it works the same on pages without native
+ * WebCrypto (http://<LAN address>, crypto/fallback.ts), and manifests are few. Signing uses
+ * WebCrypto's non-extractable key, or noble where WebCrypto has no ECDSA.
  */
+import { p256 } from '@noble/curves/nist.js';
 import { asBuffer, concatBytes, fromBase64Url, toBase64Url, utf8 } from './bytes';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -26,7 +30,12 @@ export interface ShareSigner {
 }
 
 export async function newShareSigner(): Promise<ShareSigner> {
-  const pair = await crypto.subtle.generateKey(ALG, false, ['sign', 'verify']);
+  let pair: CryptoKeyPair;
+  try {
+    pair = await crypto.subtle.generateKey(ALG, false, ['sign', 'verify']);
+  } catch {
+    return nobleSigner();
+  }
   const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
   const signerHash = await hashPublicKey(raw);
   return {
@@ -38,6 +47,18 @@ export async function newShareSigner(): Promise<ShareSigner> {
         new Uint8Array(await crypto.subtle.sign(SIG, pair.privateKey, asBuffer(data))),
       );
     },
+  };
+}
+
+/** Where WebCrypto has no ECDSA (the non-secure-context fallback): the key lives in this closure. */
+async function nobleSigner(): Promise<ShareSigner> {
+  const secret = p256.utils.randomSecretKey();
+  const raw = p256.getPublicKey(secret, false);
+  return {
+    signerHash: await hashPublicKey(raw),
+    publicKey: toBase64Url(raw),
+    signManifest: (json) =>
+      Promise.resolve(toBase64Url(p256.sign(concatBytes(MANIFEST_CONTEXT, utf8(json)), secret))),
   };
 }
 
@@ -80,14 +101,14 @@ export async function verifySignedManifest(env: unknown, signerHash: string): Pr
     throw new SignatureError('bad key or signature length');
   if ((await hashPublicKey(pub)) !== signerHash)
     throw new SignatureError('signed by someone else than the link’s sender');
-  let key: CryptoKey;
+  const data = concatBytes(MANIFEST_CONTEXT, utf8(e.m));
+  let ok: boolean;
   try {
-    key = await crypto.subtle.importKey('raw', asBuffer(pub), ALG, false, ['verify']);
+    // WebCrypto signs with either s; prehash: SHA-256 of the data, as ECDSA/SHA-256 does
+    ok = p256.verify(sig, data, pub, { lowS: false });
   } catch {
     throw new SignatureError('not a P-256 public key');
   }
-  const data = concatBytes(MANIFEST_CONTEXT, utf8(e.m));
-  if (!(await crypto.subtle.verify(SIG, key, asBuffer(sig), asBuffer(data))))
-    throw new SignatureError('signature does not verify');
+  if (!ok) throw new SignatureError('signature does not verify');
   return e.m;
 }
