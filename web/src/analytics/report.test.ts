@@ -1,4 +1,4 @@
-import { coarse, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   browserFamily,
   coarse,
