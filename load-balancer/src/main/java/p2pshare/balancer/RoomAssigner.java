@@ -93,20 +93,20 @@ public final class RoomAssigner {
    * takes seconds on a loaded machine and would otherwise be refused at every start.
    */
   private Future<Assignment> bounded(Future<Assignment> answer) {
-    if (!warm) {
-      return answer.onComplete(done -> warm = true);
-    }
-    return answer
-        .timeout(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .recover(
-            e -> {
-              if (e instanceof NoLiveNodeException) {
-                return Future.failedFuture(e);
-              }
-              LOG.warn("room answer not in time error={}", e.toString());
-              meters.noLiveNode();
-              return Future.failedFuture(new NoLiveNodeException());
-            });
+    Future<Assignment> timed =
+        warm
+            ? answer.timeout(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            : answer.onComplete(done -> warm = true);
+    // Any cluster failure (a timeout, or no data member at all) is "no live node" to the client.
+    return timed.recover(
+        e -> {
+          if (e instanceof NoLiveNodeException) {
+            return Future.failedFuture(e);
+          }
+          LOG.warn("room answer failed or late error={}", e.toString());
+          meters.noLiveNode();
+          return Future.failedFuture(new NoLiveNodeException());
+        });
   }
 
   /** Blocking compare-and-set loop; call only off the event loop. */
