@@ -145,7 +145,7 @@ describe('issue 8: PWA, history, analytics', { timeout: 900_000 }, () => {
       'could not create a room',
     );
     // a receiver link opens offline too (the key stays in the fragment) and waits
-    await page.goto(`${e2e.base}/r/AAAAAAAAAAAAAAAAAAAAAA#${'A'.repeat(43)}`);
+    await page.goto(`${e2e.base}/r/AAAAAAAAAAAAAAAAAAAAAA#${'A'.repeat(43)}.${'A'.repeat(43)}`);
     await page.getByTestId('offline').waitFor({ state: 'visible', timeout: 10_000 });
     await page.getByTestId('history').waitFor({ state: 'attached', timeout: 10_000 });
     await page.getByText('Connecting to the sender…').waitFor({ timeout: 10_000 });
