@@ -1,6 +1,8 @@
 package p2pshare.cluster;
 
+import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -25,6 +27,17 @@ public final class HazelcastConfigs {
    */
   public static final int LITE_MEMBER_CALL_TIMEOUT_MS = 3_000;
 
+  /**
+   * The only packages whose classes a member deserializes from Java serialization (besides
+   * Hazelcast's own defaults: com.hazelcast., java*, arrays): the project's records and entry
+   * processors, and the Vert.x cluster manager. Anything else on the wire — a gadget class some
+   * library on the classpath happens to carry — is refused before its readObject runs (issue 14
+   * finding 7).
+   */
+  public static final String[] DESERIALIZATION_ALLOWED_PREFIXES = {
+    "p2pshare.", "io.vertx.spi.cluster.hazelcast."
+  };
+
   private HazelcastConfigs() {}
 
   public static Config forEnv(EnvConfig env) {
@@ -48,6 +61,13 @@ public final class HazelcastConfigs {
     config.setProperty("hazelcast.local.localAddress", resolve(env.clusterHost()));
     config.getMemberAttributeConfig().setAttribute(ClusterNames.ATTR_NODE_ID, env.nodeId());
     config.getMemberAttributeConfig().setAttribute(ClusterNames.ATTR_ROLE, env.role().attribute());
+
+    config
+        .getSerializationConfig()
+        .setJavaSerializationFilterConfig(
+            new JavaSerializationFilterConfig()
+                .setDefaultsDisabled(false)
+                .setWhitelist(new ClassFilter().addPrefixes(DESERIALIZATION_ALLOWED_PREFIXES)));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(env.clusterPort()).setPortAutoIncrement(true);
