@@ -29,6 +29,7 @@ import p2pshare.signaling.peer.NodeFence;
 import p2pshare.signaling.peer.RoomRepair;
 import p2pshare.signaling.peer.RoomService;
 import p2pshare.signaling.session.DrainState;
+import p2pshare.signaling.session.Limits;
 
 /** A signaling node: wires the services of one process and deploys a verticle per event loop. */
 public final class SignalingNode {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import p2pshare.cluster.ClientIp;
 import p2pshare.cluster.OpsRoutes;
 import p2pshare.signaling.ops.EventLoopLagProbe;
+import p2pshare.signaling.session.Limits;
 import p2pshare.signaling.session.PeerSession;
 
 /**

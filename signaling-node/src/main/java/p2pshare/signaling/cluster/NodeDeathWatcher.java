@@ -3,15 +3,9 @@ package p2pshare.signaling.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Vertx;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterNames;
-import p2pshare.signaling.peer.LocalPeers;
-import p2pshare.signaling.peer.RoomView;
-import p2pshare.signaling.protocol.PeerEvent;
-import p2pshare.signaling.protocol.ServerMessages;
 
 /**
  * When a member leaves the cluster, every local peer that shares a room with the dead node's peers
@@ -21,9 +15,9 @@ public final class NodeDeathWatcher implements MembershipListener {
   private static final Logger LOG = LoggerFactory.getLogger(NodeDeathWatcher.class);
 
   private final Vertx vertx;
-  private final LocalPeers local;
+  private final LocalInbox local;
 
-  public NodeDeathWatcher(Vertx vertx, LocalPeers local) {
+  public NodeDeathWatcher(Vertx vertx, LocalInbox local) {
     this.vertx = vertx;
     this.local = local;
   }
@@ -41,18 +35,7 @@ public final class NodeDeathWatcher implements MembershipListener {
   }
 
   private void notifyLocalPeers(String deadNode) {
-    int told = 0;
-    for (Map.Entry<String, RoomView> entry : local.viewsByRoom().entrySet()) {
-      RoomView view = entry.getValue();
-      List<String> gone = view.nodeGone(deadNode);
-      for (String peerId : gone) {
-        PeerEvent event = ServerMessages.peerLeft(peerId);
-        for (String localPeer : view.localPeers()) {
-          local.deliverLocal(localPeer, event);
-          told++;
-        }
-      }
-    }
+    int told = local.nodeGone(deadNode);
     LOG.info("node gone node={} peerLeftSent={}", deadNode, told);
   }
 }

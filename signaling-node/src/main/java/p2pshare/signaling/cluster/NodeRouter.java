@@ -16,8 +16,6 @@ import java.util.function.Function;
 import p2pshare.cluster.ClusterNames;
 import p2pshare.cluster.RoomMembers;
 import p2pshare.signaling.ops.SignalingMetrics;
-import p2pshare.signaling.peer.LocalPeers;
-import p2pshare.signaling.peer.RoomView;
 import p2pshare.signaling.protocol.PeerEvent;
 import p2pshare.signaling.protocol.ServerMessages;
 
@@ -32,7 +30,7 @@ public final class NodeRouter {
 
   private final Vertx vertx;
   private final String nodeId;
-  private final LocalPeers local;
+  private final LocalInbox local;
   private final SignalingMetrics metrics;
   private final LiveNodes live;
   private final MembershipMetrics membershipMetrics;
@@ -41,7 +39,7 @@ public final class NodeRouter {
   public NodeRouter(
       Vertx vertx,
       String nodeId,
-      LocalPeers local,
+      LocalInbox local,
       SignalingMetrics metrics,
       LiveNodes live,
       MembershipMetrics membershipMetrics) {
@@ -229,10 +227,7 @@ public final class NodeRouter {
         String room = body.getString("room");
         String peerId = body.getString("peerId");
         String meta = body.getString("meta");
-        RoomView view = local.view(room);
-        if (view != null) {
-          view.apply(peerId, body.getString("node"), meta, true, version(body));
-        }
+        local.applyToView(room, peerId, body.getString("node"), meta, true, version(body));
         PeerEvent event = ServerMessages.peerJoined(peerId, meta);
         strings(body.getJsonArray("to")).forEach(id -> deliverHere(id, event));
         message.reply(true);
@@ -245,10 +240,13 @@ public final class NodeRouter {
               strings(body.getJsonArray("to")));
       case NodeMessages.MOVED -> {
         String peerId = body.getString("peerId");
-        RoomView view = local.view(body.getString("room"));
-        if (view != null) {
-          view.apply(peerId, body.getString("node"), body.getString("meta"), true, version(body));
-        }
+        local.applyToView(
+            body.getString("room"),
+            peerId,
+            body.getString("node"),
+            body.getString("meta"),
+            true,
+            version(body));
         // Everything this node sent to the old node before now is ahead of this fence.
         routeFence(body.getString("oldNode"), peerId, nodeId);
         message.reply(true);
@@ -266,10 +264,7 @@ public final class NodeRouter {
   }
 
   private void applyLeft(String room, String peerId, long version, List<String> to) {
-    RoomView view = local.view(room);
-    if (view != null) {
-      view.apply(peerId, "", null, false, version);
-    }
+    local.applyToView(room, peerId, "", null, false, version);
     PeerEvent event = ServerMessages.peerLeft(peerId);
     to.forEach(id -> deliverHere(id, event));
   }
@@ -293,8 +288,8 @@ public final class NodeRouter {
   }
 
   /** Passes on, to a moved peer's new node, what still reached its old one (this node). */
-  private final LocalPeers.Forwarder forwarder =
-      new LocalPeers.Forwarder() {
+  private final LocalInbox.Forwarder forwarder =
+      new LocalInbox.Forwarder() {
         @Override
         public void message(String peerId, PeerEvent message, String origin) {
           String newNode = local.movedTo(peerId);

@@ -6,14 +6,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import p2pshare.cluster.RoomMembers;
+import p2pshare.signaling.cluster.LocalInbox;
 import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.protocol.PeerEvent;
+import p2pshare.signaling.protocol.ServerMessages;
 
 /**
  * The peers this node owns and its views of their rooms. Shared by every verticle instance of the
  * node; each {@link LocalPeer} is only touched on its own context.
  */
-public final class LocalPeers {
+public final class LocalPeers implements LocalInbox {
   private final Map<String, LocalPeer> peers = new ConcurrentHashMap<>();
   private final Map<String, RoomView> rooms = new ConcurrentHashMap<>();
   private final Map<String, String> movedTo = new ConcurrentHashMap<>();
@@ -88,12 +90,37 @@ public final class LocalPeers {
     movedFrom.remove(peerId);
   }
 
+  @Override
   public String movedTo(String peerId) {
     return movedTo.get(peerId);
   }
 
   public RoomView view(String room) {
     return rooms.get(room);
+  }
+
+  @Override
+  public void applyToView(
+      String room, String peerId, String nodeId, String meta, boolean present, long version) {
+    RoomView view = rooms.get(room);
+    if (view != null) {
+      view.apply(peerId, nodeId, meta, present, version);
+    }
+  }
+
+  @Override
+  public int nodeGone(String deadNode) {
+    int told = 0;
+    for (RoomView view : rooms.values()) {
+      for (String peerId : view.nodeGone(deadNode)) {
+        PeerEvent event = ServerMessages.peerLeft(peerId);
+        for (String localPeer : view.localPeers()) {
+          deliverLocal(localPeer, event);
+          told++;
+        }
+      }
+    }
+    return told;
   }
 
   public Collection<RoomView> views() {
@@ -117,23 +144,13 @@ public final class LocalPeers {
   }
 
   /**
-   * Where a peer that is not (or no longer) here goes: its new node, reached from the loop its old
-   * {@link LocalPeer} ran on, so what was queued for it before it moved and what arrives after
-   * leave in the order they came.
-   */
-  public interface Forwarder {
-    void message(String peerId, PeerEvent message, String origin);
-
-    void fence(String peerId, String origin);
-  }
-
-  /**
    * Hands a message to a local peer on its own context: a relay right away when the caller already
    * runs there (two sockets of one event loop), anything else as a task on that loop (membership
    * events keep their place behind the join being processed). A peer that moved away meanwhile, or
    * had moved before, gets it through {@code forwarder} from that same loop. Returns false if the
    * peer is neither here nor moved from here.
    */
+  @Override
   public boolean deliver(
       String peerId, PeerEvent message, String origin, boolean forwarded, Forwarder forwarder) {
     LocalPeer peer = peers.get(peerId);
@@ -177,6 +194,7 @@ public final class LocalPeers {
       };
 
   /** Passes a handover fence to a local peer, or on after it; false if neither applies. */
+  @Override
   public boolean fence(String peerId, String origin, Forwarder forwarder) {
     LocalPeer peer = peers.get(peerId);
     if (peer == null) {

@@ -16,7 +16,6 @@ import p2pshare.cluster.EnvConfig;
 import p2pshare.cluster.Ids;
 import p2pshare.cluster.PeerRecord;
 import p2pshare.cluster.RoomMembers;
-import p2pshare.signaling.TurnCredentials;
 import p2pshare.signaling.cluster.Membership;
 import p2pshare.signaling.cluster.NodeRouter;
 import p2pshare.signaling.ops.SignalingMetrics;
@@ -26,6 +25,7 @@ import p2pshare.signaling.protocol.ErrorCode;
 import p2pshare.signaling.protocol.PeerEvent;
 import p2pshare.signaling.protocol.ProtocolException;
 import p2pshare.signaling.protocol.ServerMessages;
+import p2pshare.signaling.turn.TurnCredentials;
 
 /**
  * Joins, resumes, relays and leaves. Every flow that changes membership goes through Hazelcast

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import p2pshare.cluster.RoomMembers;
-import p2pshare.signaling.TurnCredentials;
 import p2pshare.signaling.protocol.ServerMessages;
+import p2pshare.signaling.turn.TurnCredentials;
 
 /**
  * Writes a welcome and what follows it in one step on the peer's loop: the replay of held messages

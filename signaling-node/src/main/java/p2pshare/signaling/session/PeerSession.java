@@ -17,7 +17,6 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import p2pshare.signaling.Limits;
 import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.peer.LocalPeer;
 import p2pshare.signaling.peer.PeerConnection;

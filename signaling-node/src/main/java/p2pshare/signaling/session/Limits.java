@@ -1,4 +1,4 @@
-package p2pshare.signaling;
+package p2pshare.signaling.session;
 
 /** Every limit of a signaling node in one place (PROTOCOL.md names the observable ones). */
 public final class Limits {

@@ -1,4 +1,4 @@
-package p2pshare.signaling;
+package p2pshare.signaling.turn;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package p2pshare.signaling;
+package p2pshare.signaling.turn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
