@@ -69,6 +69,12 @@ function connect(url, { room, localAddress } = {}) {
       resolve(c);
     }
     ws.on('error', fail);
+    // a refused upgrade: any 429 (MAX_CONNECTIONS_PER_IP, a rate limit) makes the whole run invalid,
+    // so it ends the generator with an error instead of turning into a "failed" count in a figure
+    ws.on('unexpected-response', (req, res) => {
+      if (res.statusCode === 429) refused429(url);
+      fail(new Error(`Unexpected server response: ${res.statusCode}`));
+    });
     ws.on('close', () => fail(new Error('closed before accept')));
     ws.on('open', () => {
       if (PROTO === 'ours') ws.send(`{"type":"join","v":1,"room":"${room}"}`);
@@ -142,6 +148,13 @@ function connect(url, { room, localAddress } = {}) {
   });
 }
 let lastError = null;
+
+/** Exit code of a generator that saw an HTTP 429: the orchestrator reports the run as failed. */
+const EXIT_REFUSED_429 = 5;
+function refused429(url) {
+  emit({ event: 'error', error: `HTTP 429 on a WebSocket upgrade to ${url}: the server refused a bench socket (MAX_CONNECTIONS_PER_IP or a rate limit); the run is invalid` });
+  process.exit(EXIT_REFUSED_429);
+}
 
 // The generator's own stamp {"t":<ms>,"p":"..."} inside the relayed data: read it without parsing
 // the whole message (the generator must stay cheaper than the servers it loads).

@@ -593,12 +593,15 @@ async function main() {
     }
   }
   console.log(JSON.stringify({ bench: 'signaling', suite, quick: QUICK, rounds: ROUNDS, started, machine: m, ...out }));
+  const failed = names.filter((n) => out[n]?.failed);
+  if (failed.length) console.error(`\nFAILED suites (no figure from them): ${failed.join(', ')}`);
+  return failed.length;
 }
 
 main().then(
-  async () => {
+  async (failed) => {
     await stopAll();
-    process.exit(0);
+    process.exit(failed ? 1 : 0);
   },
   async (e) => {
     console.error(e && e.stack ? e.stack : e);

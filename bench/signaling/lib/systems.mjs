@@ -18,6 +18,12 @@ import {
 export const NODE_JAR = process.env.BENCH_NODE_JAR || join(ROOT, 'signaling-node', 'target', 'signaling-node.jar');
 /** The node's shipped JVM flags: what is measured is what ships (PROTOCOL.md operating contract). */
 export const NODE_JVM_OPTIONS = `@${join(ROOT, 'signaling-node', 'jvm.options')}`;
+/**
+ * MAX_CONNECTIONS_PER_IP for bench nodes: every bench socket comes from one loopback address, so the
+ * shipped cap (256) would refuse them with HTTP 429. High rather than 0 (no limit), so the per-address
+ * count is still kept on every connect and close, as in production.
+ */
+export const BENCH_MAX_CONNECTIONS_PER_IP = 1_000_000;
 
 /** p2p-share: n signaling nodes forming one Hazelcast cluster. */
 export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu, shippedOptions = true } = {}) {
@@ -52,6 +58,7 @@ export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu, shipped
           CLUSTER_HOST: '127.0.0.1',
           CLUSTER_PORT: String(hz[i]),
           CLUSTER_MEMBERS: members,
+          MAX_CONNECTIONS_PER_IP: String(BENCH_MAX_CONNECTIONS_PER_IP),
         },
         cpu,
       ),
