@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LinkHealth } from '../transfer/link';
+import type { LinkHealth } from './link';
 import {
   FALLBACK_DEGRADED_SAMPLES,
   FALLBACK_MIN_INTERVAL_MS,

@@ -3,7 +3,7 @@
  * known is switched to relay-only (setConfiguration iceTransportPolicy 'relay' + restartIce).
  * Bounded: only after the path was degraded for a while, and at most once per interval.
  */
-import type { LinkHealth } from '../transfer/link';
+import type { LinkHealth } from './link';
 
 /** Degraded samples in a row (one per HEALTH_POLL_MS) before switching to the relay. */
 export const FALLBACK_DEGRADED_SAMPLES = 3;

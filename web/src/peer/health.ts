@@ -5,7 +5,7 @@
  * from the selected pair's candidate types, and a `degraded` verdict from named thresholds.
  * The pure part (`readSample`, `HealthTracker`) is unit-tested with fabricated reports.
  */
-import type { LinkHealth } from '../transfer/link';
+import type { LinkHealth } from './link';
 
 /** How often each peer connection's stats are read. */
 export const HEALTH_POLL_MS = 1000;

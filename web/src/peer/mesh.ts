@@ -5,7 +5,7 @@
  */
 import type { SignalingClient } from '../signaling/client';
 import type { PeerInfo } from '../signaling/messages';
-import type { DataLink, LinkHealth } from '../transfer/link';
+import type { DataLink, LinkHealth } from './link';
 import { isPeerSignal, PeerLink } from './peer';
 
 export interface MeshHandlers {

@@ -3,7 +3,7 @@
  * one yields on glare), one negotiated, ordered, reliable data channel, ICE restart on failure,
  * ICE servers from the signaling welcome.
  */
-import type { DataLink, LinkHealth } from '../transfer/link';
+import type { DataLink, LinkHealth } from './link';
 import { hasTurn, RelayFallback, withoutTurn } from './fallback';
 import { HealthMonitor, readSample } from './health';
 

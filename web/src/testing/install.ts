@@ -2,7 +2,7 @@
  * TEST BUILD ONLY (imported behind `__TEST_BUILD__`): reads the test switches from the query
  * string and the globals the e2e suites inject, and publishes page objects on window.
  */
-import type { TestHooks } from '../ui/test-hooks';
+import type { TestHooks } from './hooks';
 
 type TestGlobals = Record<string, unknown> & {
   __P2P_LOOPBACK_ONLY?: boolean;

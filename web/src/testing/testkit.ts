@@ -1,6 +1,7 @@
 /** Test helpers: an in-memory pair of links and a memory sink (used by unit tests only). */
 import { type Downloader, type PieceSink } from '../transfer/downloader';
-import { type DataLink, newStats } from '../transfer/link';
+import type { DataLink } from '../peer/link';
+import { newStats } from '../transfer/stats';
 import type { Manifest } from '../transfer/manifest';
 import { rootHash, sha256 } from '../transfer/manifest';
 import { Bitfield, pieceCount } from '../transfer/pieces';

@@ -12,7 +12,7 @@
 import { fromBase64Url } from '../crypto/bytes';
 import { decryptBlock } from '../crypto/keys';
 import { chooseBlockSize, type LinkMeasure, nextBlockLength } from './blocksize';
-import { peerCounters, type TransferStats } from './link';
+import { peerCounters, type TransferStats } from './stats';
 import { type Manifest, sha256 } from './manifest';
 import { Bitfield, pieceCount, pieceLength, verifiedBytes } from './pieces';
 import { requestTimeoutMs, windowBlocks } from './pipeline';

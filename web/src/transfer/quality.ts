@@ -5,7 +5,7 @@
  * new request would take; the downloader sends work where that is lowest.
  */
 import type { LinkMeasure } from './blocksize';
-import type { LinkHealth } from './link';
+import type { LinkHealth } from '../peer/link';
 
 /** Weight of a new sample in the moving averages. */
 export const EWMA_ALPHA = 0.25;

@@ -6,7 +6,8 @@
  * current one drains into the channel.
  */
 import { encryptBlock } from '../crypto/keys';
-import type { DataLink, TransferStats } from './link';
+import type { DataLink } from '../peer/link';
+import type { TransferStats } from './stats';
 import type { FileEntry } from './manifest';
 import { pieceCount, pieceLength } from './pieces';
 import { uploadScheduler } from './qos';

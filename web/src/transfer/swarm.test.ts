@@ -12,7 +12,8 @@ import {
 } from './blocksize';
 import { Downloader } from './downloader';
 import { describeFile } from './hashing';
-import { type LinkHealth, newStats } from './link';
+import type { LinkHealth } from '../peer/link';
+import { newStats } from './stats';
 import type { Manifest } from './manifest';
 import { PIECE_SIZE } from './pieces';
 import {

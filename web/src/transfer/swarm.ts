@@ -4,7 +4,7 @@
  * Downloader, the swarm stays), so request ids never repeat across downloaders.
  */
 import { fromBase64Url, toBase64Url } from '../crypto/bytes';
-import type { DataLink } from './link';
+import type { DataLink } from '../peer/link';
 import { MAX_FILES, MAX_TOTAL_PIECES } from './manifest';
 import { Bitfield } from './pieces';
 

@@ -3,7 +3,7 @@ import { toBase64Url } from '../crypto/bytes';
 import { deriveFileKey, importRoomKey } from '../crypto/keys';
 import { Downloader } from './downloader';
 import { describeFile } from './hashing';
-import { newStats } from './link';
+import { newStats } from './stats';
 import { decodeManifest, encodeManifest, type Manifest, parseManifest } from './manifest';
 import { Bitfield, BLOCK_SIZE, blocksOfPiece, PIECE_SIZE, pieceCount, pieceLength } from './pieces';
 import { type SeedFile } from './seeder';

@@ -8,11 +8,11 @@ import { type Consent, readConsent, writeConsent } from '../analytics/report';
 import type { HistoryEntry } from '../history/model';
 import { hasOpfsData } from '../history/purge';
 import { DAY_MS, HistoryService } from '../history/service';
-import { receiverProbe, senderProbe } from '../history/sessions';
+import { receiverProbe, senderProbe } from '../app/history-probes';
 import { listEntries, setPinned } from '../history/store';
 import { registerServiceWorker } from '../pwa/register';
-import type { ReceiverSession } from '../transfer/receiver';
-import type { SenderSession } from '../transfer/sender';
+import type { ReceiverSession } from '../app/receiver';
+import type { SenderSession } from '../app/sender';
 import { formatBytes, h } from './dom';
 import { hooks } from './hooks';
 

@@ -1,6 +1,6 @@
 /** Per-peer connection line (rtt, rates, path badge) fed by the peer layer's getStats monitor. */
 import './health.css';
-import type { LinkHealth } from '../transfer/link';
+import type { LinkHealth } from '../peer/link';
 import { formatBytes, h } from './dom';
 
 export interface PeerHealth {

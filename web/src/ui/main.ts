@@ -1,15 +1,15 @@
 /**
  * The page: `/` is the sender, `/r/<room>#<key>` the receiver.
  * Test switches (?node, ?plain, ?storage, ?quota, ?rate, ?loopback, ?relay, ?corruptSend,
- * the page objects tests read) exist only in the test build: see test-hooks.ts.
+ * the page objects tests read) exist only in the test build: see testing/hooks.ts.
  */
 import './style.css';
 import { downloadZip } from 'client-zip';
 import QRCode from 'qrcode';
 import { setDirectFirst, setForceRelay, setLoopbackOnly } from '../peer/peer';
-import { ReceiverSession } from '../transfer/receiver';
+import { ReceiverSession } from '../app/receiver';
 import { uploadScheduler } from '../transfer/qos';
-import { SenderSession } from '../transfer/sender';
+import { SenderSession } from '../app/sender';
 import { download, formatBytes, formatEta, h, Speedometer } from './dom';
 import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';

@@ -1,5 +1,5 @@
 /** The receiver's seeding opt-out. */
-import type { ReceiverSession } from '../transfer/receiver';
+import type { ReceiverSession } from '../app/receiver';
 import { h } from './dom';
 
 /** Checkbox (default on): share verified pieces with other receivers while the tab is open. */

@@ -25,14 +25,20 @@ import { browserSocket, SignalingClient } from '../signaling/client';
 import { browserProblems } from '../signaling/problems';
 import { createFileStore, type FileStore } from '../storage/files';
 import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../storage/state';
-import { type DownloadFile, Downloader } from './downloader';
-import { newStats, type DataLink } from './link';
-import { decodeManifest, type Manifest } from './manifest';
-import { Bitfield, pieceCount } from './pieces';
-import { SeedSession } from './seeder';
-import { storeSource } from './source';
-import { decodeBits, encodeBits, Swarm } from './swarm';
-import { type ControlMessage, ManifestAssembler, manifestFrames, parseControl } from './wire';
+import { type DownloadFile, Downloader } from '../transfer/downloader';
+import type { DataLink } from '../peer/link';
+import { newStats } from '../transfer/stats';
+import { decodeManifest, type Manifest } from '../transfer/manifest';
+import { Bitfield, pieceCount } from '../transfer/pieces';
+import { SeedSession } from '../transfer/seeder';
+import { storeSource } from '../transfer/source';
+import { decodeBits, encodeBits, Swarm } from '../transfer/swarm';
+import {
+  type ControlMessage,
+  ManifestAssembler,
+  manifestFrames,
+  parseControl,
+} from '../transfer/wire';
 
 export type ErrorCode = 'wrong-key' | 'no-space' | 'peer-gone' | 'signaling' | 'storage';
 

@@ -16,14 +16,15 @@ import { Mesh } from '../peer/mesh';
 import { createRoom, locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
 import { browserProblems } from '../signaling/problems';
-import { describeFile, type LocalFile } from './hashing';
-import { newStats, type DataLink } from './link';
-import { encodeManifest, type Manifest } from './manifest';
-import { pieceCount } from './pieces';
-import { SeedSession, type SeedFile } from './seeder';
-import { blobSource } from './source';
-import { allPieces, encodeBits } from './swarm';
-import { manifestFrames, parseControl } from './wire';
+import { describeFile, type LocalFile } from '../transfer/hashing';
+import type { DataLink } from '../peer/link';
+import { newStats } from '../transfer/stats';
+import { encodeManifest, type Manifest } from '../transfer/manifest';
+import { pieceCount } from '../transfer/pieces';
+import { SeedSession, type SeedFile } from '../transfer/seeder';
+import { blobSource } from '../transfer/source';
+import { allPieces, encodeBits } from '../transfer/swarm';
+import { manifestFrames, parseControl } from '../transfer/wire';
 
 export interface SenderOptions {
   /** TEST BUILD ONLY: no encryption, no hashing (for measurements only) */

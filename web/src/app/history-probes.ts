@@ -1,9 +1,9 @@
 /** Adapters: the sender and receiver sessions as seen by the history tracker (read-only). */
 import { connectionFromCandidateType, type Connection } from '../analytics/report';
 import type { Mesh } from '../peer/mesh';
-import type { ReceiverSession } from '../transfer/receiver';
-import type { SenderSession } from '../transfer/sender';
-import type { TransferProbe } from './model';
+import type { ReceiverSession } from './receiver';
+import type { SenderSession } from './sender';
+import type { TransferProbe } from '../history/model';
 
 async function meshConnection(mesh: Mesh | null): Promise<Connection | null> {
   if (!mesh) return null;
