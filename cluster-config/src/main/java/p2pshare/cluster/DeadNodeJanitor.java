@@ -6,9 +6,11 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,12 @@ import org.slf4j.LoggerFactory;
  * Cleans the shared state of a member that left the cluster. Every process registers one; only the
  * oldest member acts, so the work is done once. The dead node's peers leave the room index at once
  * and stay resumable as orphans (recovered:false) for the resume window, then are removed.
+ *
+ * <p>The event may be stale by the time the work runs: a member that stood still or was cut off
+ * sees the others "leave", and its first cluster call then waits until it has merged back into
+ * them. So the janitor checks again, right before it touches anything, that the node is still
+ * absent and that this member is still the oldest; otherwise it would orphan the live peers of a
+ * node that never died.
  */
 public final class DeadNodeJanitor implements MembershipListener {
   private static final Logger LOG = LoggerFactory.getLogger(DeadNodeJanitor.class);
@@ -43,7 +51,15 @@ public final class DeadNodeJanitor implements MembershipListener {
     if (nodeId == null || !localIsOldest()) {
       return;
     }
-    vertx
+    cleanUpLater(nodeId);
+  }
+
+  /**
+   * Cleans up after {@code nodeId} on a worker thread; the result is how many of its peers were
+   * orphaned, or -1 if the janitor did nothing because the node is back (or another member acts).
+   */
+  Future<Integer> cleanUpLater(String nodeId) {
+    return vertx
         .executeBlocking(() -> cleanUp(nodeId), false)
         .onFailure(e -> LOG.warn("janitor failed node={} error={}", nodeId, e.toString()));
   }
@@ -53,8 +69,25 @@ public final class DeadNodeJanitor implements MembershipListener {
     return oldest.localMember();
   }
 
-  private Void cleanUp(String nodeId) {
+  /** True while no member of the cluster carries {@code nodeId} and this member is the oldest. */
+  private boolean stillMine(String nodeId) {
+    Set<Member> members = hazelcast.getCluster().getMembers();
+    boolean present =
+        members.stream().anyMatch(m -> nodeId.equals(m.getAttribute(ClusterNames.ATTR_NODE_ID)));
+    return !present && members.iterator().next().localMember();
+  }
+
+  private int cleanUp(String nodeId) {
+    if (!stillMine(nodeId)) {
+      LOG.info("janitor skipped node={} reason=back in the cluster or not the oldest", nodeId);
+      return -1;
+    }
+    // The first call may wait out a merge of this member back into the cluster: look again.
     hazelcast.getMap(ClusterNames.NODES_MAP).remove(nodeId);
+    if (!stillMine(nodeId)) {
+      LOG.info("janitor skipped node={} reason=back in the cluster or not the oldest", nodeId);
+      return -1;
+    }
     IMap<String, RoomMembers.Members> rooms = hazelcast.getMap(ClusterNames.ROOM_MEMBERS_MAP);
     Map<String, RoomMembers.DropResult> dropped =
         rooms.executeOnEntries(new RoomMembers.DropNode(nodeId));
@@ -69,7 +102,7 @@ public final class DeadNodeJanitor implements MembershipListener {
       vertx.setTimer(
           resumeWindowMs + 1000, t -> vertx.executeBlocking(() -> expire(peerIds), false));
     }
-    return null;
+    return peerIds.size();
   }
 
   private Void expire(List<String> peerIds) {

@@ -25,22 +25,26 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>{@code mvn verify} runs the short variant of each scenario. {@code -Dfaults.long=true} runs
  * the long ones (100 concurrent-join trials, several trials of each fault, the default resume
- * window). {@code -Dfaults.exclude=<scenario>,...} leaves scenarios out (see docs/OPERATIONS.md).
+ * window). {@code -Dfaults.trials=<n>} sets the number of trials of every scenario, {@code
+ * -Dfaults.only=<scenario>,...} runs only those, {@code -Dfaults.exclude=<scenario>,...} leaves
+ * scenarios out (see docs/OPERATIONS.md).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
   static final boolean LONG = Boolean.getBoolean("faults.long");
-  static final Set<String> EXCLUDED =
-      Arrays.stream(System.getProperty("faults.exclude", "").split(","))
-          .map(String::strip)
-          .filter(s -> !s.isEmpty())
-          .collect(Collectors.toSet());
+  static final Set<String> EXCLUDED = scenarios("faults.exclude");
+
+  /** When not empty, only these scenarios run. */
+  static final Set<String> ONLY = scenarios("faults.only");
+
+  /** Trials per scenario when set (-Dfaults.trials), else the short or long default. */
+  static final Integer TRIALS = Integer.getInteger("faults.trials");
 
   /** Resume window of the nodes: short runs use a short one so the hold after a fault is short. */
   static final int RESUME_WINDOW_S = LONG ? 30 : 6;
 
-  static final int JOIN_TRIALS = LONG ? 100 : 3;
-  static final int FAULT_TRIALS = LONG ? 3 : 1;
+  static final int JOIN_TRIALS = TRIALS != null ? TRIALS : LONG ? 100 : 3;
+  static final int FAULT_TRIALS = TRIALS != null ? TRIALS : LONG ? 3 : 1;
   static final int JOIN_ROOMS = 20;
   static final int FAULT_ROOMS = 6;
   static final long TRAFFIC_PERIOD_MS = 200;
@@ -80,10 +84,16 @@ class FaultSuiteIT {
     TABLE.write();
   }
 
+  static Set<String> scenarios(String property) {
+    return Arrays.stream(System.getProperty(property, "").split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toSet());
+  }
+
   static void runIf(String scenario) {
-    assumeFalse(
-        EXCLUDED.contains(scenario),
-        scenario + " left out by -Dfaults.exclude (known product bug, see FINDINGS/OPERATIONS)");
+    assumeFalse(EXCLUDED.contains(scenario), scenario + " left out by -Dfaults.exclude");
+    assumeTrue(ONLY.isEmpty() || ONLY.contains(scenario), scenario + " not in -Dfaults.only");
   }
 
   // ---- concurrent joins
@@ -120,6 +130,9 @@ class FaultSuiteIT {
                   || t.recoveredOnFreshJoin > 0
                   || !t.errors.isEmpty();
           row.trial(failed, t, seconds, "welcomed=" + welcomed + " wrongPairs=" + wrong + " " + t);
+          System.out.printf(
+              "%s trial %d/%d failed=%b converged=%.1f s wrongPairs=%d%n",
+              name, trial + 1, JOIN_TRIALS, failed, seconds, wrong);
         }
       }
       if (row.failures > 0) {
