@@ -86,4 +86,20 @@ describe('RelayFallback', () => {
     expect(feed(f, 200, h(false, 'relay'), t).actions.every((a) => a === null)).toBe(true);
     expect(f.onRelay).toBe(true);
   });
+
+  it("follows the remote's policy (mirror), unless pinned or without TURN; a mirror counts as a switch", () => {
+    const f = new RelayFallback(true);
+    expect(f.mirror('all', 0)).toBe(false); // already on all
+    expect(f.mirror('relay', 0)).toBe(true);
+    expect(f.onRelay).toBe(true);
+    expect(f.mirror('relay', 1)).toBe(false);
+    // degraded on the relay right after: no switch back before the interval
+    expect(feed(f, FALLBACK_DEGRADED_SAMPLES, h(true, 'relay'), 1000).actions).not.toContain('all');
+    expect(f.mirror('all', 2000)).toBe(true);
+    expect(f.onRelay).toBe(false);
+    expect(new RelayFallback(false).mirror('relay', 0)).toBe(false);
+    const pinned = new RelayFallback(true, true);
+    expect(pinned.mirror('all', 0)).toBe(false);
+    expect(pinned.onRelay).toBe(true);
+  });
 });

@@ -33,7 +33,7 @@ export class RelayFallback {
   onRelay: boolean;
 
   constructor(
-    private readonly turnKnown: boolean,
+    readonly turnKnown: boolean,
     private readonly pinnedRelay = false,
   ) {
     this.onRelay = pinnedRelay;
@@ -53,5 +53,20 @@ export class RelayFallback {
     this.degradedRun = 0;
     this.onRelay = !this.onRelay;
     return this.onRelay ? 'relay' : 'all';
+  }
+
+  /**
+   * The remote's offer was made under `policy` (it switched, or switched back): follow it, so
+   * that the new ICE generation is relayed on both sides. Counts as a switch (same interval).
+   * Returns whether our policy changes.
+   */
+  mirror(policy: RTCIceTransportPolicy, now: number): boolean {
+    if (!this.turnKnown || this.pinnedRelay) return false;
+    const relay = policy === 'relay';
+    if (relay === this.onRelay) return false;
+    this.onRelay = relay;
+    this.lastSwitchAt = now;
+    this.degradedRun = 0;
+    return true;
   }
 }

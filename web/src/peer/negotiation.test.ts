@@ -34,6 +34,8 @@ class FakePc {
   added: unknown[] = [];
   restarts = 0;
   rollbacks = 0;
+  /** the ICE transport policy in force when the last remote offer was applied */
+  policyAtOffer: string | undefined = 'unset';
   onnegotiationneeded: (() => Promise<void>) | null = null;
   onicecandidate: unknown = null;
   oniceconnectionstatechange: unknown = null;
@@ -74,6 +76,7 @@ class FakePc {
       this.rollbacks++; // perfect negotiation's implicit rollback
       this.localDescription = null;
     }
+    if (d.type === 'offer') this.policyAtOffer = this.config.iceTransportPolicy;
     this.remoteDescription = d;
     this.signalingState = d.type === 'offer' ? 'have-remote-offer' : 'stable';
   }
@@ -289,5 +292,46 @@ describe('PeerLink negotiation', () => {
     expect(pc.config.iceTransportPolicy).toBeUndefined();
     expect(pc.restarts).toBe(0);
     l.close();
+  });
+
+  it('the relay switch is followed by the remote: its offer carries the policy, applied before the offer', async () => {
+    const a = link(false, TURN);
+    const b = link(true, TURN);
+    await a.pc.onnegotiationneeded!();
+    const firstOffer = a.sent.find((s) => s.desc?.type === 'offer')!;
+    expect(firstOffer.policy).toBe('all');
+    b.l.handleSignal(firstOffer);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.pc.config.iceTransportPolicy).toBeUndefined(); // same policy: nothing to follow
+    a.pc.signalingState = 'stable'; // (the answer is not wired back in this test)
+    a.l.monitor.forceDegraded = true;
+    await vi.advanceTimersByTimeAsync(HEALTH_POLL_MS * (FALLBACK_DEGRADED_SAMPLES + 1));
+    expect(a.pc.restarts).toBe(1);
+    await a.pc.onnegotiationneeded!(); // what restartIce() fires
+    const restartOffer = a.sent.filter((s) => s.desc?.type === 'offer').at(-1)!;
+    expect(restartOffer.policy).toBe('relay');
+    b.l.handleSignal(restartOffer);
+    await vi.advanceTimersByTimeAsync(0);
+    // relay-only before the offer was applied: the answer's new ICE generation gathers TURN only
+    expect(b.pc.policyAtOffer).toBe('relay');
+    expect(b.pc.config.iceServers).toEqual(TURN);
+    expect(b.l.counts.relayMirrors).toBe(1);
+    expect(b.l.counts.relaySwitches).toBe(0);
+    expect(b.sent.at(-1)?.desc?.type).toBe('answer');
+    a.l.close();
+    b.l.close();
+  });
+
+  it('without TURN an offer carries no policy, and a policy from the remote is not followed', async () => {
+    const a = link(false);
+    await a.pc.onnegotiationneeded!();
+    expect(a.sent.find((s) => s.desc?.type === 'offer')).not.toHaveProperty('policy');
+    const b = link(true);
+    b.l.handleSignal({ desc: { type: 'offer', sdp: 'o' }, policy: 'relay' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(b.pc.policyAtOffer).toBeUndefined();
+    expect(b.l.counts.relayMirrors).toBe(0);
+    a.l.close();
+    b.l.close();
   });
 });

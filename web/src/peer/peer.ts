@@ -9,6 +9,14 @@ import { HealthMonitor, readSample } from './health';
 
 export interface PeerSignal {
   desc?: RTCSessionDescriptionInit;
+  /**
+   * With an offer, where TURN is known: the ICE transport policy it was made under. The remote
+   * follows it (relay fallback): Chromium stops gathering once a pair is strongly connected, so a
+   * remote left on 'all' usually answers an ICE restart with host candidates only — its TURN
+   * allocation loses the race against the direct pair — and the switched side has no relay
+   * candidate to reach (web/README.md, "relay fallback").
+   */
+  policy?: RTCIceTransportPolicy;
   cand?: RTCIceCandidateInit | null;
   /**
    * "I may have missed your signals (my signaling resumed with recovered:false): offer again."
@@ -140,6 +148,8 @@ export class PeerLink {
     offers: 0,
     answers: 0,
     relaySwitches: 0,
+    /** policy changes that followed the remote's offer (its relay fallback) */
+    relayMirrors: 0,
     /** resyncs asked of the remote (ours) / asked of us (theirs) */
     resyncsSent: 0,
     resyncsReceived: 0,
@@ -205,7 +215,7 @@ export class PeerLink {
       try {
         this.makingOffer = true;
         await this.pc.setLocalDescription();
-        if (this.pc.localDescription) this.sendSignal({ desc: descOut(this.pc.localDescription) });
+        if (this.pc.localDescription) this.sendSignal(this.offerSignal(this.pc.localDescription));
       } catch {
         /* a later negotiationneeded retries */
       } finally {
@@ -286,12 +296,29 @@ export class PeerLink {
     this.counts.resyncsReceived++;
     const st = this.pc.signalingState;
     if (st === 'have-local-offer' && this.pc.localDescription)
-      this.sendSignal({ desc: descOut(this.pc.localDescription) });
+      this.sendSignal(this.offerSignal(this.pc.localDescription));
     else if (st === 'stable') this.pc.restartIce(); // → negotiationneeded → a new offer
     // have-remote-offer: our answer is on its way
   }
 
-  private async apply({ desc, cand, resync }: PeerSignal): Promise<void> {
+  /** Our offer, with the ICE transport policy it was made under when TURN is known. */
+  private offerSignal(d: RTCSessionDescription): PeerSignal {
+    if (!this.fallback.turnKnown) return { desc: descOut(d) };
+    return { desc: descOut(d), policy: this.pc.getConfiguration().iceTransportPolicy ?? 'all' };
+  }
+
+  /** The remote's offer came under another policy (its relay fallback switched): follow it. */
+  private mirrorPolicy(policy: RTCIceTransportPolicy): void {
+    if (!this.fallback.mirror(policy, Date.now())) return;
+    this.pc.setConfiguration({
+      ...this.pc.getConfiguration(),
+      iceServers: this.iceServers,
+      iceTransportPolicy: policy,
+    });
+    this.counts.relayMirrors++;
+  }
+
+  private async apply({ desc, cand, resync, policy }: PeerSignal): Promise<void> {
     if (this.closed) return;
     if (resync) {
       this.onResync();
@@ -303,6 +330,9 @@ export class PeerLink {
       if (this.ignoreOffer) return;
       if (desc.type === 'offer') this.counts.offers++;
       else this.counts.answers++;
+      // before the offer is applied: the answer's new ICE generation gathers under it
+      if (desc.type === 'offer' && (policy === 'relay' || policy === 'all'))
+        this.mirrorPolicy(policy);
       this.settingRemoteAnswer = desc.type === 'answer';
       await this.pc.setRemoteDescription({ type: desc.type, sdp: filterSdp(desc.sdp) });
       this.settingRemoteAnswer = false;
