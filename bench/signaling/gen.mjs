@@ -366,6 +366,7 @@ async function openLoop() {
     if (ph.rate / (2 * P) > SOCK_RATE) throw new Error(`rate ${ph.rate} needs more pairs than ${P} at ${SOCK_RATE}/s per socket`);
   }
   const pairs = await makePairs(P, opt.setupConc ?? 32);
+  const flood = opt.flood ? await floodPair(opt.flood.rate) : null;
   emit({ event: 'setup-done', pairs: P });
   const dirs = directions(pairs);
   const errorsNow = () => pairs.reduce((s, p) => s + p.a.errors + p.b.errors, 0);
@@ -406,6 +407,7 @@ async function openLoop() {
     R = ph.rate;
     t0 = performance.now();
     sent = 0;
+    if (flood) flood.on(!!ph.flood);
     await sleep((ph.warmupS ?? 1) * 1000);
     lat = new Lat();
     delivered = 0;
@@ -421,6 +423,7 @@ async function openLoop() {
     emit({ event: 'window-end', label: ph.label ?? String(R) });
     const c1 = cpuNow();
     const lag = genLag();
+    const floodStats = flood ? flood.window() : null;
     await sleep(500); // the window's last messages land (the next phase already runs)
     results.push({
       rate: R,
@@ -432,13 +435,66 @@ async function openLoop() {
       genCpuPct: Math.round(((c1 - c0) / (winEnd - winStart)) * 100),
       ...lag,
       serverErrors: errorsNow() - e0,
+      ...(floodStats ? { flood: floodStats } : {}),
     });
     winStart = Infinity;
   }
   clearInterval(ticker);
+  if (flood) flood.close();
   const errors = errorsNow();
   closeAll(pairs.flatMap((p) => [p.a, p.b]));
   return { scenario: 'rate', proto: PROTO, pairs: P, ...results[0], phases: results, serverErrors: errors, lastError };
+}
+
+// One flooding socket (opt.flood): a pair of its own on urls[0]; while on, its a-side sends signals
+// to its b-side at `rate` msgs/s, far over the server's per-socket limit, whatever the server
+// answers (rate-limited errors). It writes only while its socket buffer is below FLOOD_BUFFER_MAX:
+// a server that pushes back at the transport (TCP) sees what the kernel takes, and the generator's
+// memory stays bounded. Its latency is not measured; what it offered, wrote and got through is.
+const FLOOD_BUFFER_MAX = 1 << 20;
+async function floodPair(rate) {
+  const [p] = await makePairs(1, 1);
+  const c = { offered: 0, written: 0, heldBack: 0, delivered: 0 };
+  p.a.onData = () => {};
+  p.b.onData = () => c.delivered++;
+  let on = false;
+  let t0 = 0;
+  let due0 = 0;
+  let w0 = null;
+  const snapshot = () => ({ offered: c.offered, written: c.written, heldBack: c.heldBack, delivered: c.delivered, errors: p.a.errors, t: performance.now() });
+  const ticker = setInterval(() => {
+    if (!on) return;
+    const due = Math.min(Math.floor(((performance.now() - t0) * rate) / 1000), due0 + Math.ceil(rate / 50));
+    while (due0 < due) {
+      due0++;
+      c.offered++;
+      if (p.a.ws.readyState !== 1 || p.a.ws.bufferedAmount > FLOOD_BUFFER_MAX) {
+        c.heldBack++;
+        continue;
+      }
+      sendData(p.a, p.bId, 0);
+      c.written++;
+    }
+  }, 1);
+  return {
+    on(flag) {
+      on = flag;
+      t0 = performance.now();
+      due0 = 0;
+      w0 = snapshot();
+    },
+    /** Per-second figures since the phase started (warm-up included). */
+    window() {
+      const now = snapshot();
+      const secs = (now.t - w0.t) / 1000;
+      const per = (k) => Math.round((now[k] - w0[k]) / secs);
+      return { on, offeredPerSec: per('offered'), writtenPerSec: per('written'), heldBackPerSec: per('heldBack'), deliveredPerSec: per('delivered'), errors: now.errors - w0.errors };
+    },
+    close() {
+      clearInterval(ticker);
+      closeAll([p.a, p.b]);
+    },
+  };
 }
 
 // connect N sockets with C in flight; each joins its own room (ours/sio) and is held until the end

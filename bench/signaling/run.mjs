@@ -2,12 +2,14 @@
 // (pinned to another core) against them, stops them, and prints a table and one JSON line.
 // Usage: node run.mjs <suite> [--quick] [--rounds N]
 //   headline (fixed rate, CPU per unit of work; headline.mjs): rate | cross-rate | connect | idle | all
+//   flood (flood.mjs): others' p99 without / with one socket flooding at 6,000 msgs/s
 //   secondary (closed loops, sweeps): relay | rate50 | cross | connect-burst | idle-heap | idle50k |
 //     secondary; profiles: profile | profileconnect | connectknob | idlehisto | quickfig; smoke
 import { runGen, stopAll, machine, sleep, LOGS } from './lib/procs.mjs';
 import { startOurs, startPeerJS, startSio } from './lib/systems.mjs';
 import { median, ratio, table } from './lib/report.mjs';
 import { headlineSuites } from './headline.mjs';
+import { floodSuites } from './flood.mjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -557,6 +559,8 @@ async function suiteSmoke() {
 const suites = {
   // headline: fixed offered rate, CPU per unit of work, one server at a time (headline.mjs)
   ...headlineSuites,
+  // issue 12: others' latency while one socket floods its node
+  ...floodSuites,
   // secondary: closed loops at saturation and the older sweeps
   relay: suiteRelay,
   rate50: suiteRate,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command per suite: bench/signaling/run.sh <suite> [--quick] [--rounds N]
 #   headline (fixed rate, CPU per unit of work): rate | cross-rate | connect | idle | all
+#   flood: others' same-node p99 without / with one socket flooding at 6,000 msgs/s (issue 12)
 #   secondary: relay | rate50 | cross | connect-burst | idle-heap | idle50k | secondary
 #   profiles: profile | profileconnect | connectknob | idlehisto | quickfig; smoke (CI)
 # Installs its npm deps from the lock file (ws, bufferutil, peer@1.0.2, socket.io,
