@@ -2,9 +2,7 @@ package p2pshare.signaling.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 import p2pshare.cluster.ClusterNames;
@@ -98,22 +96,8 @@ public final class Membership {
     return onContext(tokens.removeAsync(tokenHash)).mapEmpty();
   }
 
-  /**
-   * Completes on the caller's context. The callback is handed to that context's executor straight
-   * from Hazelcast's response thread, instead of Hazelcast's default async executor.
-   */
+  /** Completes on the caller's context (Hazelcast's response thread hands the result there). */
   private <T> Future<T> onContext(CompletionStage<T> stage) {
-    Context context = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
-    stage.whenCompleteAsync(
-        (value, error) -> {
-          if (error != null) {
-            promise.fail(error);
-          } else {
-            promise.complete(value);
-          }
-        },
-        task -> context.runOnContext(v -> task.run()));
-    return promise.future();
+    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
   }
 }
