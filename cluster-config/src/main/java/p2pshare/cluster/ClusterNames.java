@@ -19,6 +19,12 @@ public final class ClusterNames {
   /** SHA-256(resume token) → peerId; removed on use, so a token works once. */
   public static final String RESUME_TOKENS_MAP = "p2p.resume-tokens";
 
+  /**
+   * peerId → the end of an orphan's resume window (epoch ms), with a TTL: its expiry removes the
+   * orphan and its token ({@link OrphanExpiry}), on whichever member owns the entry then.
+   */
+  public static final String ORPHAN_EXPIRY_MAP = "p2p.orphan-expiry";
+
   /** Member attribute holding the process's NODE_ID. */
   public static final String ATTR_NODE_ID = "p2p.node-id";
 

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Cleans the shared state of a member that left the cluster. Every process registers one; only the
  * oldest member acts, so the work is done once. The dead node's peers leave the room index at once
- * and stay resumable as orphans (recovered:false) for the resume window, then are removed.
+ * and stay resumable as orphans (recovered:false) for the resume window, then {@link OrphanExpiry}
+ * removes them — also when this member has died meanwhile.
  *
  * <p>The event may be stale by the time the work runs: a member that stood still or was cut off
  * sees the others "leave", and its first cluster call then waits until it has merged back into
@@ -40,6 +41,7 @@ public final class DeadNodeJanitor implements MembershipListener {
 
   public void register() {
     hazelcast.getCluster().addMembershipListener(this);
+    OrphanExpiry.listen(hazelcast);
   }
 
   @Override
@@ -95,27 +97,12 @@ public final class DeadNodeJanitor implements MembershipListener {
     IMap<String, String> peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
     long until = System.currentTimeMillis() + resumeWindowMs;
     for (String peerId : peerIds) {
-      peers.executeOnKey(peerId, new MarkOrphan(nodeId, until));
-    }
-    LOG.info("node gone node={} peersOrphaned={}", nodeId, peerIds.size());
-    if (!peerIds.isEmpty()) {
-      vertx.setTimer(
-          resumeWindowMs + 1000, t -> vertx.executeBlocking(() -> expire(peerIds), false));
-    }
-    return peerIds.size();
-  }
-
-  private Void expire(List<String> peerIds) {
-    IMap<String, String> peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
-    IMap<String, String> tokens = hazelcast.getMap(ClusterNames.RESUME_TOKENS_MAP);
-    long now = System.currentTimeMillis();
-    for (String peerId : peerIds) {
-      String tokenHash = peers.executeOnKey(peerId, new ExpireOrphan(now));
-      if (tokenHash != null) {
-        tokens.remove(tokenHash);
+      if (peers.executeOnKey(peerId, new MarkOrphan(nodeId, until))) {
+        OrphanExpiry.schedule(hazelcast, peerId, until).toCompletableFuture().join();
       }
     }
-    return null;
+    LOG.info("node gone node={} peersOrphaned={}", nodeId, peerIds.size());
+    return peerIds.size();
   }
 
   /** Marks a peer of a dead node as an orphan, unless it already moved elsewhere. */
@@ -135,7 +122,10 @@ public final class DeadNodeJanitor implements MembershipListener {
     }
   }
 
-  /** Removes an orphan whose window has passed; returns its token hash so the token goes too. */
+  /**
+   * Removes an orphan whose window has passed; returns its token hash so the token goes too. Run by
+   * {@link OrphanExpiry} when the orphan's deadline entry expires.
+   */
   public record ExpireOrphan(long now) implements EntryProcessor<String, String, String> {
     @Override
     public String process(Map.Entry<String, String> entry) {

@@ -48,6 +48,9 @@ public final class HazelcastConfigs {
       config.setProperty(
           "hazelcast.operation.call.timeout.millis", String.valueOf(LITE_MEMBER_CALL_TIMEOUT_MS));
     }
+    // Every value and entry processor of the project travels Compact-serialized, not
+    // Java-serialized.
+    CompactValues.register(config.getSerializationConfig());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -88,7 +91,8 @@ public final class HazelcastConfigs {
           ClusterNames.ROOM_MEMBERS_MAP,
           ClusterNames.ROOMS_MAP,
           ClusterNames.NODES_MAP,
-          ClusterNames.RESUME_TOKENS_MAP
+          ClusterNames.RESUME_TOKENS_MAP,
+          ClusterNames.ORPHAN_EXPIRY_MAP
         }) {
       config.addMapConfig(new MapConfig(name).setBackupCount(1));
     }

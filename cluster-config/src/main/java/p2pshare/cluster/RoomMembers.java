@@ -51,6 +51,11 @@ public final class RoomMembers {
       return version;
     }
 
+    /** Sets the version read back from the cluster ({@link CompactValues}). */
+    void version(long version) {
+      this.version = version;
+    }
+
     /**
      * Advances the version: strictly up, and at least the wall clock (µs), so a room whose entry
      * was removed while empty and is made again still orders after everything seen before.

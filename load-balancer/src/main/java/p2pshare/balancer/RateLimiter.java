@@ -2,9 +2,10 @@ package p2pshare.balancer;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import p2pshare.core.TokenBucket;
 
 /**
- * A token bucket per client address: {@link #BURST} requests at once, then {@link
+ * A {@link TokenBucket} per client address: {@link #BURST} requests at once, then {@link
  * #REFILL_PER_SECOND} a second. Generous: it stops scripted floods, never a person.
  */
 public final class RateLimiter {
@@ -13,8 +14,6 @@ public final class RateLimiter {
 
   /** Beyond this many tracked addresses the full (idle) buckets are dropped. */
   static final int MAX_TRACKED_KEYS = 100_000;
-
-  private static final double NANOS_PER_SECOND = 1e9;
 
   private final int burst;
   private final double refillPerSecond;
@@ -37,35 +36,23 @@ public final class RateLimiter {
     if (buckets.size() > MAX_TRACKED_KEYS) {
       buckets.values().removeIf(b -> b.isFull(now));
     }
-    return buckets.computeIfAbsent(key, k -> new Bucket(burst, now)).take(now);
+    return buckets.computeIfAbsent(key, k -> new Bucket(burst, refillPerSecond, now)).take(now);
   }
 
-  private final class Bucket {
-    private double tokens;
-    private long last;
+  /** One client's bucket; requests of one client may come on several event loops. */
+  private static final class Bucket {
+    private final TokenBucket bucket;
 
-    Bucket(double tokens, long now) {
-      this.tokens = tokens;
-      this.last = now;
+    Bucket(int burst, double refillPerSecond, long now) {
+      this.bucket = new TokenBucket(refillPerSecond, burst, now);
     }
 
     synchronized boolean take(long now) {
-      refill(now);
-      if (tokens < 1.0) {
-        return false;
-      }
-      tokens -= 1.0;
-      return true;
+      return bucket.tryTake(now);
     }
 
     synchronized boolean isFull(long now) {
-      refill(now);
-      return tokens >= burst;
-    }
-
-    private void refill(long now) {
-      tokens = Math.min(burst, tokens + (now - last) / NANOS_PER_SECOND * refillPerSecond);
-      last = now;
+      return bucket.isFull(now);
     }
   }
 }

@@ -51,7 +51,10 @@ import p2pshare.cluster.NodeLoad;
 import p2pshare.cluster.Role;
 
 /**
- * The balancer's HTTP API against a real two-member cluster in this JVM: the balancer, and a
+ * Longer than 300 lines: its 18 ordered cases share one cluster (starting one per file costs
+ * seconds each).
+ *
+ * <p>The balancer's HTTP API against a real two-member cluster in this JVM: the balancer, and a
  * Hazelcast-backed Vert.x started as a signaling node that publishes fake load records into the
  * shared nodes map, as real nodes do.
  */

@@ -39,7 +39,9 @@ import p2pshare.cluster.NodeLoad;
 import p2pshare.cluster.Role;
 
 /**
- * Issue 14 over real HTTP against a real balancer (a two-member cluster on 127.0.0.1): operator
+ * Longer than 300 lines: the findings' cases share one real balancer and cluster.
+ *
+ * <p>Issue 14 over real HTTP against a real balancer (a two-member cluster on 127.0.0.1): operator
  * routes need OPERATOR_TOKEN (finding 6), the balancer's /metrics passes it on and never fetches an
  * adminUrl that is not a cluster member (finding 7), every answer carries the security headers
  * (finding 3), room look-ups are rate limited whatever X-Forwarded-For says, and a half-sent

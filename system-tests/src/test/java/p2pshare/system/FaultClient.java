@@ -20,7 +20,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A signaling client that behaves like the browser client (web/src/signaling/client.ts): on a
+ * Longer than 300 lines: it mirrors the browser client's reconnect and resume state machine, which
+ * reads best whole.
+ *
+ * <p>A signaling client that behaves like the browser client (web/src/signaling/client.ts): on a
  * dropped socket or a {@code reconnect} message it asks the balancer again (GET /api/rooms/{id})
  * and resumes with its token and {@code lastSeq}; on {@code bad-resume} it joins afresh; a message
  * with a seq it already processed is ignored. It has no watchdog beyond that. It records everything

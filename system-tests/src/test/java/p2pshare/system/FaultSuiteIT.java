@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The fault-injection suite of issue 12: the jars as processes, plain WebSocket clients that behave
- * like the browser client, faults injected from outside (concurrent joins, SIGSTOP, a partition
- * between nodes in network namespaces, kill -9 during joins and during a hand-over), and a checker
- * over everything the clients saw ({@link FaultChecker}). It prints a table and writes it to
- * target/faults-table.md.
+ * Longer than 300 lines: the fault scenarios share one cluster of processes and one checker run.
+ *
+ * <p>The fault-injection suite of issue 12: the jars as processes, plain WebSocket clients that
+ * behave like the browser client, faults injected from outside (concurrent joins, SIGSTOP, a
+ * partition between nodes in network namespaces, kill -9 during joins and during a hand-over), and
+ * a checker over everything the clients saw ({@link FaultChecker}). It prints a table and writes it
+ * to target/faults-table.md.
  *
  * <p>{@code mvn verify} runs the short variant of each scenario. {@code -Dfaults.long=true} runs
  * the long ones (100 concurrent-join trials, several trials of each fault, the default resume

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
 import p2pshare.cluster.ClusterNames;
 import p2pshare.cluster.DeadNodeJanitor;
+import p2pshare.cluster.OrphanExpiry;
 import p2pshare.cluster.PeerOwnership;
 import p2pshare.cluster.PeerRecord;
 import p2pshare.cluster.RoomMembers;
@@ -17,12 +18,14 @@ import p2pshare.cluster.RoomMembers;
  */
 public final class Membership {
   private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
   private final IMap<String, String> peers;
   private final IMap<String, RoomMembers.Members> rooms;
   private final IMap<String, String> tokens;
 
   public Membership(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.peers = hazelcast.getMap(ClusterNames.PEERS_MAP);
     this.rooms = hazelcast.getMap(ClusterNames.ROOM_MEMBERS_MAP);
     this.tokens = hazelcast.getMap(ClusterNames.RESUME_TOKENS_MAP);
@@ -51,16 +54,17 @@ public final class Membership {
     return onContext(peers.submitToKey(peerId, new PeerOwnership.ClaimIfOwner(ownerNode)));
   }
 
-  /** Makes a peer of {@code ownerNode} an orphan, resumable until {@code until} (epoch ms). */
+  /**
+   * Makes a peer of {@code ownerNode} an orphan, resumable until {@code until} (epoch ms); the
+   * cluster removes it after that ({@link OrphanExpiry}).
+   */
   public Future<Boolean> markOrphan(String peerId, String ownerNode, long until) {
-    return onContext(peers.submitToKey(peerId, new DeadNodeJanitor.MarkOrphan(ownerNode, until)));
-  }
-
-  /** Removes an orphan whose window has passed, and its resume token. */
-  public Future<Void> expireOrphan(String peerId) {
-    return onContext(
-            peers.submitToKey(peerId, new DeadNodeJanitor.ExpireOrphan(System.currentTimeMillis())))
-        .compose(tokenHash -> revokeToken(tokenHash));
+    return onContext(peers.submitToKey(peerId, new DeadNodeJanitor.MarkOrphan(ownerNode, until)))
+        .compose(
+            marked ->
+                marked
+                    ? onContext(OrphanExpiry.schedule(hazelcast, peerId, until)).map(true)
+                    : Future.succeededFuture(false));
   }
 
   public Future<RoomMembers.JoinResult> join(

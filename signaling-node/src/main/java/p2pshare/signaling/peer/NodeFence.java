@@ -95,10 +95,6 @@ public final class NodeFence {
       steps.add(membership.markOrphan(peer.peerId(), nodeId, until));
       steps.add(leaveRoom(peer));
     }
-    if (!peers.isEmpty()) {
-      vertx.setTimer(
-          resumeWindowMs + 1000, t -> peers.forEach(p -> membership.expireOrphan(p.peerId())));
-    }
     return Future.join(steps)
         .onComplete(
             ar -> {

@@ -17,6 +17,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.http.WebSocketInternal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import p2pshare.core.TokenBucket;
 import p2pshare.signaling.ops.SignalingMetrics;
 import p2pshare.signaling.peer.LocalPeer;
 import p2pshare.signaling.peer.PeerConnection;
@@ -28,8 +29,11 @@ import p2pshare.signaling.protocol.ProtocolException;
 import p2pshare.signaling.protocol.ServerMessages;
 
 /**
- * One WebSocket: NEW → JOINING → JOINED → CLOSED. Parses frames, enforces the frame limit and the
- * rate limit, and hands valid messages to the {@link RoomService}.
+ * Longer than 300 lines: a socket's whole life (frames, limits, back-pressure, join or resume,
+ * close) is one state machine on one event loop, and its parts share that state.
+ *
+ * <p>One WebSocket: NEW → JOINING → JOINED → CLOSED. Parses frames, enforces the frame limit and
+ * the rate limit, and hands valid messages to the {@link RoomService}.
  */
 public final class PeerSession implements PeerConnection {
   private static final ByteProcessor IS_ASCII = b -> b >= 0;
