@@ -1,20 +1,22 @@
 /**
- * Issue 8 additions around the page: offline banner, service worker update banner, install
- * button, the analytics consent prompt and the History view (with its settings). Mounted once by
- * main.ts with the page's session.
+ * The History view (list, pin/resume/delete, keep-for and statistics settings) and where the page
+ * chrome goes around it: the header's install + History buttons, the offline and update banners
+ * (pwa-banners.ts) and the analytics consent prompt (consent.ts). Mounted once by main.ts with the
+ * page's session.
  */
-import './extras.css';
+import './history-view.css';
 import { type Consent, readConsent, writeConsent } from '../analytics/report';
 import type { HistoryEntry } from '../history/model';
 import { hasOpfsData } from '../history/purge';
 import { DAY_MS, HistoryService } from '../history/service';
 import { receiverProbe, senderProbe } from '../app/history-probes';
 import { listEntries, setPinned } from '../history/store';
-import { registerServiceWorker } from '../pwa/register';
 import type { ReceiverSession } from '../app/receiver';
 import type { SenderSession } from '../app/sender';
-import { formatBytes, h } from './dom';
+import { consentPrompt } from './consent';
+import { browserStorage as storage, formatBytes, h } from './dom';
 import { hooks } from './hooks';
+import { installButton, offlineBanner, updateBanner } from './pwa-banners';
 
 const AGE_KEY = 'p2p-share.history-days';
 
@@ -23,117 +25,9 @@ interface PageInfo {
   session: SenderSession | ReceiverSession;
 }
 
-interface BeforeInstallPromptEvent extends Event {
-  prompt(): Promise<void>;
-  userChoice: Promise<{ outcome: string }>;
-}
-
-function storage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 function keepDays(): number {
   const n = Number(storage()?.getItem(AGE_KEY));
   return Number.isFinite(n) && n > 0 ? n : 30;
-}
-
-function offlineBanner(): HTMLElement {
-  const el = h(
-    'div',
-    { class: 'banner offline', 'data-testid': 'offline', role: 'status', hidden: true },
-    h('strong', { text: 'You are offline. ' }),
-    'The app opened from this device, and your history is here, but sending and receiving need a connection — they continue when you are back online.',
-  );
-  const sync = () => {
-    el.hidden = navigator.onLine;
-    document.body.toggleAttribute('data-offline', !navigator.onLine);
-  };
-  window.addEventListener('online', sync);
-  window.addEventListener('offline', sync);
-  sync();
-  return el;
-}
-
-function updateBanner(): HTMLElement {
-  const btn = h('button', { type: 'button', class: 'btn primary small', text: 'Reload' });
-  const el = h(
-    'div',
-    { class: 'banner update', 'data-testid': 'update-ready', role: 'status', hidden: true },
-    h('span', { text: 'A new version is ready — ' }),
-    btn,
-  );
-  registerServiceWorker((reload) => {
-    el.hidden = false;
-    btn.onclick = () => reload();
-  });
-  return el;
-}
-
-function installButton(): HTMLElement {
-  const btn = h('button', {
-    type: 'button',
-    class: 'btn small',
-    'data-testid': 'install',
-    text: 'Install app',
-    hidden: true,
-  });
-  let deferred: BeforeInstallPromptEvent | null = null;
-  window.addEventListener('beforeinstallprompt', (e) => {
-    e.preventDefault();
-    deferred = e as BeforeInstallPromptEvent;
-    btn.hidden = false;
-  });
-  window.addEventListener('appinstalled', () => {
-    btn.hidden = true;
-    deferred = null;
-  });
-  btn.addEventListener('click', () => {
-    const d = deferred;
-    if (!d) return;
-    deferred = null;
-    btn.hidden = true;
-    void d.prompt();
-  });
-  return btn;
-}
-
-function consentPrompt(onAnswer: (c: 'yes' | 'no') => void): HTMLElement {
-  const yes = h('button', {
-    type: 'button',
-    class: 'btn small primary',
-    'data-testid': 'analytics-yes',
-    text: 'Yes, share',
-  });
-  const no = h('button', {
-    type: 'button',
-    class: 'btn small',
-    'data-testid': 'analytics-no',
-    text: 'No thanks',
-  });
-  const el = h(
-    'aside',
-    {
-      class: 'consent',
-      'data-testid': 'analytics-consent',
-      hidden: readConsent(storage()) !== null,
-    },
-    h('p', {
-      text: 'Share anonymous transfer statistics (size range, speed, connection type, browser family — never names, rooms or addresses)? You can change this in History.',
-    }),
-    h('div', { class: 'consent-buttons' }, yes, no),
-  );
-  const answer = (c: 'yes' | 'no') => {
-    writeConsent(storage(), c);
-    el.hidden = true;
-    onAnswer(c);
-  };
-  yes.addEventListener('click', () => answer('yes'));
-  no.addEventListener('click', () => answer('no'));
-  return el;
 }
 
 const STATUS_TEXT: Record<HistoryEntry['status'], string> = {
@@ -142,7 +36,7 @@ const STATUS_TEXT: Record<HistoryEntry['status'], string> = {
   failed: 'failed',
 };
 
-export function mountExtras(info: unknown): void {
+export function mountHistory(info: unknown): void {
   const app = document.getElementById('app');
   if (!app) return;
   const page = info as PageInfo | undefined;

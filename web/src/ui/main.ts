@@ -15,7 +15,7 @@ import { fromDrop, fromInput } from './pick';
 import { RowList, type RowModel } from './rows';
 import { seedToggle } from './seed';
 import { hooks } from './hooks';
-import { mountExtras } from './extras';
+import { mountHistory } from './history-view';
 import { UploadQosControls } from './qos';
 import { onResume, TransferDevice } from './device';
 import { HealthLines } from './health';
@@ -448,4 +448,4 @@ function receiverPage(room: string) {
 }
 
 const m = location.pathname.match(/^\/r\/([A-Za-z0-9_-]{16,64})\/?$/);
-mountExtras(m ? receiverPage(m[1]!) : senderPage()); // issue 8: offline/update banners, install, history, analytics consent
+mountHistory(m ? receiverPage(m[1]!) : senderPage()); // issue 8: offline/update banners, install, history, analytics consent
