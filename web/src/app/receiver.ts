@@ -32,9 +32,12 @@ import { decodeManifest, type Manifest } from '../transfer/manifest';
 import { Bitfield, pieceCount } from '../transfer/pieces';
 import { SeedSession } from '../transfer/seeder';
 import { storeSource } from '../transfer/source';
-import { decodeBits, encodeBits, Swarm } from '../transfer/swarm';
+import { Swarm } from '../transfer/swarm';
 import {
   type ControlMessage,
+  decodeBits,
+  encodeBits,
+  encodeControl,
   ManifestAssembler,
   manifestFrames,
   parseControl,
@@ -326,7 +329,7 @@ export class ReceiverSession {
   /** Forwards the adopted sealed manifest, byte for byte, to a peer (it verifies it itself). */
   private relayManifestTo(link: DataLink): void {
     if (!this.sealedJson || !link.open) return;
-    for (const fr of manifestFrames(++this.relayId, this.sealedJson)) link.send(JSON.stringify(fr));
+    for (const fr of manifestFrames(++this.relayId, this.sealedJson)) link.send(encodeControl(fr));
   }
 
   /** Turns seeding to other receivers on or off (the receiver's opt-out checkbox). */
@@ -342,7 +345,7 @@ export class ReceiverSession {
     if (!this.dl || !link.open) return;
     for (const f of this.dl.files) {
       const bits = this.seeding ? f.have : new Bitfield(f.have.length);
-      link.send(JSON.stringify({ t: 'bitfield', f: f.index, bits: encodeBits(bits) }));
+      link.send(encodeControl({ t: 'bitfield', f: f.index, bits: encodeBits(bits) }));
     }
   }
 
@@ -357,7 +360,7 @@ export class ReceiverSession {
       this.announceAll();
       return;
     }
-    const msg = JSON.stringify({ t: 'have', f, p });
+    const msg = encodeControl({ t: 'have', f, p });
     for (const c of this.conns.values()) if (c.role !== 's' && c.link.open) c.link.send(msg);
   }
 
@@ -463,7 +466,7 @@ export class ReceiverSession {
   private report(i: number): void {
     const f = this.dl?.files[i];
     if (!f) return;
-    const msg = JSON.stringify({ t: 'progress', f: i, bytes: f.bytes, done: f.state === 'done' });
+    const msg = encodeControl({ t: 'progress', f: i, bytes: f.bytes, done: f.state === 'done' });
     for (const c of this.senderLinks()) if (c.link.open) c.link.send(msg);
   }
 

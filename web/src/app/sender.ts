@@ -23,8 +23,8 @@ import { encodeManifest, type Manifest } from '../transfer/manifest';
 import { pieceCount } from '../transfer/pieces';
 import { SeedSession, type SeedFile } from '../transfer/seeder';
 import { blobSource } from '../transfer/source';
-import { allPieces, encodeBits } from '../transfer/swarm';
-import { manifestFrames, parseControl } from '../transfer/wire';
+import { allPieces } from '../transfer/swarm';
+import { encodeBits, encodeControl, manifestFrames, parseControl } from '../transfer/wire';
 
 export interface SenderOptions {
   /** TEST BUILD ONLY: no encryption, no hashing (for measurements only) */
@@ -169,11 +169,11 @@ export class SenderSession {
   private async sendManifest(link: DataLink): Promise<void> {
     const json = await this.sealedManifest();
     const id = ++this.manifestId;
-    for (const fr of manifestFrames(id, json)) if (link.open) link.send(JSON.stringify(fr));
+    for (const fr of manifestFrames(id, json)) if (link.open) link.send(encodeControl(fr));
     // the sender holds every piece of every file it offers
     for (const [f, { entry }] of this.files.entries()) {
       const bits = encodeBits(allPieces(pieceCount(entry.size, entry.pieceSize)));
-      if (link.open) link.send(JSON.stringify({ t: 'bitfield', f, bits }));
+      if (link.open) link.send(encodeControl({ t: 'bitfield', f, bits }));
     }
   }
 

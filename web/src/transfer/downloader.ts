@@ -18,7 +18,7 @@ import { Bitfield, pieceCount, pieceLength, verifiedBytes } from './pieces';
 import { requestTimeoutMs, windowBlocks } from './pipeline';
 import { canTransition, type FileEvent, type FileState, transition } from './state';
 import { type Candidate, pickSeeder, Swarm, type SwarmPeer } from './swarm';
-import { decodeBlock } from './wire';
+import { decodeBlock, encodeControl } from './wire';
 
 export interface PieceSink {
   /** writes verified bytes at an absolute offset of file `fileId` */
@@ -330,7 +330,7 @@ export class Downloader {
   private dropFile(i: number): void {
     for (const req of [...this.reqs.values()]) if (req.job.f === i) this.settle(req);
     for (const [k, job] of this.jobs) if (job.f === i && !job.writing) this.jobs.delete(k);
-    const msg = JSON.stringify({ t: 'cancel', f: i });
+    const msg = encodeControl({ t: 'cancel', f: i });
     for (const peer of this.swarm.peers.values()) if (peer.link.open) peer.link.send(msg);
     this.pump();
   }
@@ -539,6 +539,6 @@ export class Downloader {
       bytesAhead: l.bytes,
     });
     this.sweepTimer ??= setInterval(() => this.sweep(), TIMEOUT_SWEEP_MS);
-    peer.link.send(JSON.stringify({ t: 'req', r, f: job.f, p: job.p, o, n }));
+    peer.link.send(encodeControl({ t: 'req', r, f: job.f, p: job.p, o, n }));
   }
 }

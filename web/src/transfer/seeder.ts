@@ -11,7 +11,7 @@ import type { TransferStats } from './stats';
 import type { FileEntry } from './manifest';
 import { pieceCount, pieceLength } from './pieces';
 import { uploadScheduler } from './qos';
-import { type ControlMessage, encodeBlock } from './wire';
+import { type ControlMessage, encodeBlock, encodeControl } from './wire';
 
 export interface SeedFile {
   entry: FileEntry;
@@ -70,7 +70,7 @@ export class SeedSession {
     switch (msg.t) {
       case 'req':
         if (this.queue.length >= MAX_QUEUED_REQUESTS || !this.servable(msg)) {
-          if (this.link.open) this.link.send(JSON.stringify({ t: 'reject', r: msg.r }));
+          if (this.link.open) this.link.send(encodeControl({ t: 'reject', r: msg.r }));
           break;
         }
         this.queue.push(msg);
@@ -158,7 +158,7 @@ export class SeedSession {
   private async send(req: BlockReq, frame: Frame | null): Promise<void> {
     if (this.closed || !this.link.open) return;
     if (!frame) {
-      this.link.send(JSON.stringify({ t: 'reject', r: req.r }));
+      this.link.send(encodeControl({ t: 'reject', r: req.r }));
       return;
     }
     if (this.link.bufferedAmount > HIGH_WATER) await this.link.drained();

@@ -3,7 +3,6 @@
  * have), and its measured quality. Lives as long as the receiver page (a new manifest makes a new
  * Downloader, the swarm stays), so request ids never repeat across downloaders.
  */
-import { fromBase64Url, toBase64Url } from '../crypto/bytes';
 import type { DataLink } from '../peer/link';
 import { MAX_FILES, MAX_TOTAL_PIECES } from './manifest';
 import { Bitfield } from './pieces';
@@ -86,18 +85,6 @@ export class Swarm {
     const r = this.nextReq;
     this.nextReq = this.nextReq >= 0xffffffff ? 1 : this.nextReq + 1;
     return r;
-  }
-}
-
-export function encodeBits(b: Bitfield): string {
-  return toBase64Url(b.bits);
-}
-
-export function decodeBits(s: string): Uint8Array | null {
-  try {
-    return fromBase64Url(s);
-  } catch {
-    return null;
   }
 }
 

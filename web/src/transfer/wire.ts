@@ -6,6 +6,9 @@
  * Every peer holding pieces (the sender, and receivers as they verify pieces) announces them with
  * `bitfield` + `have`; a downloader asks any holder for a byte range of a piece with `req`.
  */
+import { fromBase64Url, toBase64Url } from '../crypto/bytes';
+import type { Bitfield } from './pieces';
+
 export const MANIFEST_CHUNK = 128 * 1024;
 /** Chunks of one sealed manifest: 96 MiB of JSON, above MAX_TOTAL_PIECES hashes sealed. */
 export const MAX_MANIFEST_CHUNKS = 768;
@@ -82,6 +85,25 @@ export function parseControl(text: string): ControlMessage | null {
         : null;
     default:
       return null;
+  }
+}
+
+/** The one encoder of control frames: typed against the union parseControl decodes. */
+export function encodeControl(m: ControlMessage): string {
+  return JSON.stringify(m);
+}
+
+/** A bitfield's bits as a `bitfield` frame carries them (base64url, LSB first). */
+export function encodeBits(b: Bitfield): string {
+  return toBase64Url(b.bits);
+}
+
+/** The bits of a `bitfield` frame, or null when they are not base64url. */
+export function decodeBits(s: string): Uint8Array | null {
+  try {
+    return fromBase64Url(s);
+  } catch {
+    return null;
   }
 }
 
