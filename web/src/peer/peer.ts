@@ -369,11 +369,11 @@ export class PeerLink {
     for (const c of early) await this.addCandidate(c);
   }
 
-  /** One fresh getStats read: rtt (s), local candidate type, outgoing bitrate (history/). */
-  async health(): Promise<{ rtt?: number; type?: string; bitrate?: number }> {
+  /** One fresh getStats read: rtt in ms (as LinkHealth.rttMs), local candidate type, outgoing bitrate. */
+  async health(): Promise<{ rttMs?: number; type?: string; bitrate?: number }> {
     const s = readSample(await this.pc.getStats());
     return {
-      rtt: s.rttMs === null ? undefined : s.rttMs / 1000,
+      rttMs: s.rttMs ?? undefined,
       type: s.localType ?? undefined,
       bitrate: s.availableOutgoingBitrate ?? undefined,
     };
