@@ -81,6 +81,8 @@ export class ReceiverSession {
   accepted = false;
   error: { code: ErrorCode; message: string } | null = null;
   private keys: RoomKeys | null = null;
+  /** the link's raw content key (the key proof is derived from it) */
+  private contentKey: Uint8Array | null = null;
   /** base64url hash of the sender's public signing key, from the link */
   private signer = '';
   /** the sealed, signed manifest adopted last, exactly as received (relayed to other peers) */
@@ -129,6 +131,7 @@ export class ReceiverSession {
     try {
       const secrets = parseLinkFragment(this.keyText);
       this.keys = await importRoomKey(secrets.key);
+      this.contentKey = secrets.key;
       this.signer = secrets.signer;
     } catch (e) {
       this.fail('wrong-key', e instanceof WrongKeyError ? e.message : String(e));
@@ -156,13 +159,17 @@ export class ReceiverSession {
       },
     );
     this.sig = sig;
-    this.mesh = new Mesh(sig, {
-      // receivers link to the sender and to each other (they seed to each other)
-      wants: (p) => roleOf(p.meta) === 's' || roleOf(p.meta) === 'r',
-      open: (id, link) => this.linkOpened(id, link),
-      message: (id, d) => void this.onMessage(id, d),
-      close: (id) => this.linkClosed(id),
-    });
+    this.mesh = new Mesh(
+      sig,
+      {
+        // receivers link to the sender and to each other (they seed to each other)
+        wants: (p) => roleOf(p.meta) === 's' || roleOf(p.meta) === 'r',
+        open: (id, link) => this.linkOpened(id, link),
+        message: (id, d) => void this.onMessage(id, d),
+        close: (id) => this.linkClosed(id),
+      },
+      this.contentKey!,
+    );
     for (const ev of ['status', 'peerJoined', 'peerLeft', 'welcome'] as const)
       sig.on(ev, () => this.changed());
     sig.on('welcome', (w) => {
@@ -514,6 +521,7 @@ export class ReceiverSession {
       node: this.sig?.nodeId,
       peers: [...(this.sig?.peers.values() ?? [])],
       links: this.mesh?.debug(),
+      keyProof: this.mesh?.keyProofDebug(),
       // links to the sender (the e2e suite waits for one)
       seeders: [...this.conns.entries()].filter(([, c]) => c.role === 's').map(([id]) => id),
       peerLinks: [...this.conns.entries()].map(([id, c]) => ({ id, role: c.role })),

@@ -131,25 +131,29 @@ export class SenderSession {
       },
     );
     this.sig = sig;
-    this.mesh = new Mesh(sig, {
-      wants: (p) => (p.meta as { role?: string } | undefined)?.role === 'r',
-      open: (id, link) => {
-        const seed = new SeedSession(link, this.source, this.stats, () => this.changed());
-        this.sessions.set(id, { link, seed });
-        void this.sendManifest(link);
-        this.changed();
+    this.mesh = new Mesh(
+      sig,
+      {
+        wants: (p) => (p.meta as { role?: string } | undefined)?.role === 'r',
+        open: (id, link) => {
+          const seed = new SeedSession(link, this.source, this.stats, () => this.changed());
+          this.sessions.set(id, { link, seed });
+          void this.sendManifest(link);
+          this.changed();
+        },
+        message: (id, d) => {
+          if (typeof d !== 'string') return;
+          const m = parseControl(d);
+          if (m) this.sessions.get(id)?.seed.handle(m);
+        },
+        close: (id) => {
+          this.sessions.get(id)?.seed.close();
+          this.sessions.delete(id);
+          this.changed();
+        },
       },
-      message: (id, d) => {
-        if (typeof d !== 'string') return;
-        const m = parseControl(d);
-        if (m) this.sessions.get(id)?.seed.handle(m);
-      },
-      close: (id) => {
-        this.sessions.get(id)?.seed.close();
-        this.sessions.delete(id);
-        this.changed();
-      },
-    });
+      fromBase64Url(this.key),
+    );
     sig.on('status', () => this.changed());
     sig.on('peerJoined', () => this.changed());
     sig.on('peerLeft', () => this.changed());
@@ -223,6 +227,7 @@ export class SenderSession {
       node: this.sig?.nodeId,
       peers: [...(this.sig?.peers.values() ?? [])],
       links: this.mesh?.debug(),
+      keyProof: this.mesh?.keyProofDebug(),
       sessions: [...this.sessions.keys()],
       files: this.files.length,
     };

@@ -2,10 +2,16 @@
  * Keeps one PeerLink per remote peer of the room, driven by signaling membership. A live data
  * channel outlives its signaling: a `peer-left` (e.g. the remote's node died and it resumed with a
  * new id) does not tear down a channel that is still open.
+ * No link before the key proof (handshake.ts): a peer gets our SDP and ICE candidates only after
+ * it proved it holds the link's key, and its own SDP/candidates/resyncs are dropped until then.
+ * So every data channel — and every `done`, manifest, bitfield or block on it — is with a peer
+ * that holds the key.
  */
+import { deriveProofKey } from '../crypto/keyproof';
 import type { SignalingClient } from '../signaling/client';
 import type { PeerInfo } from '../signaling/messages';
 import type { DataLink, LinkHealth } from './link';
+import { KeyProofHandshake, looksLikeKeyProof } from './handshake';
 import { isPeerSignal, PeerLink } from './peer';
 
 export interface MeshHandlers {
@@ -18,35 +24,71 @@ export interface MeshHandlers {
 
 export class Mesh {
   readonly links = new Map<string, PeerLink>();
+  readonly handshake: KeyProofHandshake;
+  /** SDP/candidate/resync signals dropped because their sender had not proved the key */
+  unprovenSignalsDropped = 0;
 
   constructor(
     private readonly sig: SignalingClient,
     private readonly h: MeshHandlers,
+    /** the link's raw content key: the key proof is derived from it */
+    contentKey: Uint8Array,
   ) {
+    this.handshake = new KeyProofHandshake(
+      deriveProofKey(contentKey),
+      sig.room,
+      () => sig.peerId,
+      (to, d) => sig.signal(to, d),
+      (id) => this.proven(id),
+    );
     sig.on('welcome', (w) => {
-      for (const p of w.peers) if (this.h.wants(p)) this.ensure(p.id);
+      for (const p of w.peers) this.meet(p);
     });
-    sig.on('peerJoined', (p) => {
-      if (this.h.wants(p)) this.ensure(p.id);
-    });
+    sig.on('peerJoined', (p) => this.meet(p));
     // our signaling resumed with recovered:false: every link (also those the welcome just
-    // created) may have lost signals from its remote — ask each remote to offer again
+    // created) may have lost signals from its remote — ask each remote to offer again, and
+    // each unproven peer to answer our challenge again
     sig.on('lost', () => {
+      this.handshake.rechallengeAll();
       for (const l of this.links.values()) l.resync();
     });
     sig.on('peerLeft', (id) => {
       const l = this.links.get(id);
       if (l && !l.connected) l.close();
+      if (!this.links.has(id)) this.handshake.forget(id);
     });
     sig.on('signal', (from, data) => {
+      if (looksLikeKeyProof(data)) {
+        this.handshake.handle(from, data);
+        return;
+      }
       if (!isPeerSignal(data)) return;
-      // A signal may overtake the remote's peer-joined (they travel different paths between
-      // nodes): an unknown sender is answered, never dropped — dropping its offer would leave an
-      // impolite remote waiting for an answer forever. Only known, unwanted peers are ignored.
+      if (!this.handshake.proven(from)) {
+        this.unprovenSignalsDropped++;
+        return;
+      }
       const info = sig.peers.get(from);
       if (!this.links.has(from) && info && !this.h.wants(info)) return;
       this.ensure(from).handleSignal(data);
     });
+  }
+
+  /** A wanted peer is in the room: link if it proved the key already, else challenge it. */
+  private meet(p: PeerInfo): void {
+    if (!this.h.wants(p)) return;
+    if (this.handshake.proven(p.id)) this.ensure(p.id);
+    else this.handshake.challenge(p.id);
+  }
+
+  /**
+   * A peer proved the key. A proof may overtake the peer's peer-joined (they travel different
+   * paths between nodes): an unknown prover is linked, never ignored — ignoring it would leave an
+   * impolite remote waiting for an answer forever. Only known, unwanted peers are not linked.
+   */
+  private proven(id: string): void {
+    const info = this.sig.peers.get(id);
+    if (info && !this.h.wants(info)) return;
+    this.ensure(id);
   }
 
   private ensure(id: string): PeerLink {
@@ -58,6 +100,8 @@ export class Mesh {
       message: (d) => this.h.message(id, d),
       close: () => {
         if (this.links.get(id) === l) this.links.delete(id);
+        // a peer that left while its channel lived proves itself again if it comes back
+        if (!this.sig.peers.has(id)) this.handshake.forget(id);
         this.h.close(id);
       },
     });
@@ -70,7 +114,11 @@ export class Mesh {
    * up again, and links whose ICE went disconnected/failed get an ICE restart now.
    */
   wake(): void {
-    for (const p of this.sig.peers.values()) if (this.h.wants(p)) this.ensure(p.id);
+    for (const p of this.sig.peers.values()) {
+      if (!this.h.wants(p)) continue;
+      if (this.handshake.proven(p.id)) this.ensure(p.id);
+      else this.handshake.challenge(p.id, true);
+    }
     for (const l of this.links.values()) {
       const ice = l.pc.iceConnectionState;
       if (ice === 'disconnected' || ice === 'failed') l.pc.restartIce();
@@ -93,6 +141,11 @@ export class Mesh {
       lastSwitch: l.lastSwitch,
       iceErrors: l.iceErrors,
     }));
+  }
+
+  /** The key-proof handshake's counters and per-peer state (no nonces, no MACs). */
+  keyProofDebug(): Record<string, unknown> {
+    return { ...this.handshake.debug(), unprovenSignalsDropped: this.unprovenSignalsDropped };
   }
 
   /** Latest getStats health of every link with an open channel (for the per-peer UI line). */
