@@ -19,8 +19,8 @@
 import { fromBase64Url, toBase64Url } from '../crypto/bytes';
 import { newProofNonce, proofMac, verifyProof } from '../crypto/keyproof';
 
-/** Challenges of one peer we answer (its own re-sends after a lossy resume included). */
-export const MAX_ANSWERS_PER_PEER = 4;
+/** Challenges of one peer we answer (its re-sends after lossy resumes or the background included). */
+export const MAX_ANSWERS_PER_PEER = 8;
 /** Peers with handshake state at once (the server's MAX_PEERS_PER_ROOM default is 64). */
 export const MAX_TRACKED_PEERS = 512;
 
