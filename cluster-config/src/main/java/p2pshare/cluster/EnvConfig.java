@@ -45,7 +45,7 @@ public record EnvConfig(
     KUBERNETES
   }
 
-  private static final Pattern NODE_ID = Pattern.compile("[\\x21-\\x7e]{1,64}");
+  private static final Pattern NODE_ID = NodeRecordRules.NODE_ID;
   private static final Pattern HOST_PORT =
       Pattern.compile(
           "[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9A-Fa-f:]+\\]:\\d{1,5}");
@@ -62,8 +62,10 @@ public record EnvConfig(
       throw new ConfigException("NODE_ID", nodeId, "1-64 printable characters without spaces");
     }
     String publicUrl = r.string("PUBLIC_URL", "ws://localhost:" + port + "/ws");
-    if (!publicUrl.startsWith("ws://") && !publicUrl.startsWith("wss://")) {
-      throw new ConfigException("PUBLIC_URL", publicUrl, "a ws:// or wss:// URL");
+    if (!NodeRecordRules.validUrl(publicUrl)) {
+      // the balancer ignores a node record whose url breaks this rule
+      throw new ConfigException(
+          "PUBLIC_URL", publicUrl, "a ws:// or wss:// URL with a host and the path /ws");
     }
     List<String> members = r.list("CLUSTER_MEMBERS", List.of("127.0.0.1"));
     for (String m : members) {

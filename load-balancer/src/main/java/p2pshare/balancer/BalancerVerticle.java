@@ -2,8 +2,11 @@ package p2pshare.balancer;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.util.function.IntConsumer;
+import p2pshare.cluster.HeaderDeadline;
 
 /** One HTTP server on one event loop; instances share the port and the state behind the API. */
 public final class BalancerVerticle extends VerticleBase {
@@ -12,7 +15,8 @@ public final class BalancerVerticle extends VerticleBase {
 
   /**
    * A connection that moves no byte for this long is closed: a half-sent request or an idle
-   * keep-alive connection does not hold a socket for ever (issue 14 finding 5).
+   * keep-alive connection does not hold a socket for ever (issue 14 finding 5). A request whose
+   * head trickles in is cut earlier by {@link HeaderDeadline}.
    */
   static final int IDLE_TIMEOUT_S = 15;
 
@@ -31,15 +35,17 @@ public final class BalancerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpServerOptions options =
-        new HttpServerOptions()
+        HeaderDeadline.http1Only(new HttpServerOptions())
             .setHost(host)
             .setPort(port)
             .setMaxHeaderSize(MAX_HEADER_BYTES)
             .setIdleTimeout(IDLE_TIMEOUT_S);
-    return vertx
-        .createHttpServer(options)
-        .requestHandler(api.router(vertx))
+    HttpServer server = vertx.createHttpServer(options);
+    Router router = api.router(vertx);
+    new HeaderDeadline(vertx).install(server, router);
+    return server
+        .requestHandler(router)
         .listen()
-        .onSuccess(server -> onBound.accept(server.actualPort()));
+        .onSuccess(bound -> onBound.accept(bound.actualPort()));
   }
 }

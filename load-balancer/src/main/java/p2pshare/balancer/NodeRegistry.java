@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterNames;
 import p2pshare.cluster.NodeLoad;
+import p2pshare.cluster.NodeRecordRules;
 
 /**
  * The live signaling nodes, read from the shared nodes map. Each node puts its {@link NodeLoad}
@@ -30,6 +31,10 @@ import p2pshare.cluster.NodeLoad;
  * is late is left running (one at a time) and the answer is the last complete read, as long as that
  * is younger than the TTL — what the balancer can see. Older than that, no node is named (the API
  * says 503 no-live-node): an answer never names a node whose record may have expired.
+ *
+ * <p>Anything that reaches the cluster can write the map, so a record that breaks {@link
+ * NodeRecordRules} (a url that is not ws(s)://host[:port]/ws, an adminUrl off the private networks)
+ * is ignored: the balancer never hands it to a browser nor fetches it.
  */
 public final class NodeRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
@@ -54,6 +59,7 @@ public final class NodeRegistry {
             return t;
           });
 
+  private final RefusedRecordLog refused = new RefusedRecordLog(LOG);
   private CompletableFuture<Snapshot> inFlight;
   private volatile Snapshot last;
 
@@ -113,16 +119,21 @@ public final class NodeRegistry {
     }
   }
 
-  private static List<NodeLoad> parse(Collection<String> records) {
+  private List<NodeLoad> parse(Collection<String> records) {
     List<NodeLoad> live = new ArrayList<>();
     for (String json : records) {
+      NodeLoad load;
       try {
-        NodeLoad load = NodeLoad.fromJson(new JsonObject(json));
-        if (load.id() != null && load.url() != null) {
-          live.add(load);
-        }
+        load = NodeLoad.fromJson(new JsonObject(json));
       } catch (RuntimeException e) {
-        LOG.warn("unreadable node record error={}", e.toString());
+        refused.refused("unreadable");
+        continue;
+      }
+      String field = NodeRecordRules.refusedField(load);
+      if (field == null) {
+        live.add(load);
+      } else {
+        refused.refused(field);
       }
     }
     live.sort(Comparator.comparing(NodeLoad::id));

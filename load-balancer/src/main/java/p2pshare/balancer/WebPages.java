@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTML pages the balancer serves: the browser client's index.html (from the web module's jar,
@@ -38,7 +41,9 @@ public record WebPages(String clientIndex, boolean clientBuilt, String dashboard
    * content-hashed /assets/ are referenced from there instead of this origin.
    */
   public static WebPages load(String assetBaseUrl) {
-    String client = withAssetBase(read(CLIENT_ROOT + "/index.html"), assetBaseUrl);
+    String client =
+        withAssetBase(
+            read(CLIENT_ROOT + "/index.html"), assetBaseUrl, name -> readBytes(CLIENT_ROOT + name));
     String dashboard = read(DASHBOARD_ROOT + "/index.html");
     if (dashboard == null) {
       throw new IllegalStateException("dashboard/index.html missing from the classpath");
@@ -46,7 +51,14 @@ public record WebPages(String clientIndex, boolean clientBuilt, String dashboard
     return new WebPages(client == null ? FALLBACK_CLIENT : client, client != null, dashboard);
   }
 
-  static String withAssetBase(String html, String assetBaseUrl) {
+  /**
+   * Points the page's {@code <script src="/assets/…">} and {@code <link href="/assets/…">} at
+   * {@code assetBaseUrl} and gives each an {@code integrity} hash of the file this jar holds, with
+   * {@code crossorigin} (issue 14 finding 8): a CDN that serves other bytes is refused by the
+   * browser. {@code assets} reads "/assets/…" from the client's files; a page that names a file the
+   * jar lacks cannot be served with integrity, so it fails the start.
+   */
+  static String withAssetBase(String html, String assetBaseUrl, Function<String, byte[]> assets) {
     if (html == null || assetBaseUrl.isEmpty()) {
       return html;
     }
@@ -54,8 +66,45 @@ public record WebPages(String clientIndex, boolean clientBuilt, String dashboard
         assetBaseUrl.endsWith("/")
             ? assetBaseUrl.substring(0, assetBaseUrl.length() - 1)
             : assetBaseUrl;
-    return html.replace("src=\"/assets/", "src=\"" + base + "/assets/")
-        .replace("href=\"/assets/", "href=\"" + base + "/assets/");
+    Matcher tag = ASSET_TAG.matcher(html);
+    StringBuilder out = new StringBuilder();
+    while (tag.find()) {
+      tag.appendReplacement(out, Matcher.quoteReplacement(cdnTag(tag, base, assets)));
+    }
+    tag.appendTail(out);
+    return out.toString();
+  }
+
+  /** A script or link tag whose src/href is one of the client's hashed /assets/ files. */
+  private static final Pattern ASSET_TAG =
+      Pattern.compile("<(script|link)\\b([^>]*?)\\b(src|href)=\"(/assets/[^\"]+)\"([^>]*)>");
+
+  private static String cdnTag(Matcher tag, String base, Function<String, byte[]> assets) {
+    String path = tag.group(4);
+    byte[] bytes = assets.apply(path);
+    if (bytes == null) {
+      throw new IllegalStateException("index.html names " + path + ", which is not in the jar");
+    }
+    String attributes = tag.group(2) + tag.group(5);
+    StringBuilder t = new StringBuilder("<").append(tag.group(1)).append(tag.group(2));
+    t.append(tag.group(3)).append("=\"").append(base).append(path).append('"');
+    t.append(tag.group(5).replaceFirst("\\s*/$", ""));
+    if (!attributes.contains("integrity=")) {
+      t.append(" integrity=\"").append(SubresourceIntegrity.sha384(bytes)).append('"');
+    }
+    if (!attributes.contains("crossorigin")) {
+      t.append(" crossorigin=\"anonymous\"");
+    }
+    return t.append(tag.group(5).matches(".*\\s*/$") ? " />" : ">").toString();
+  }
+
+  private static byte[] readBytes(String resource) {
+    ClassLoader loader = WebPages.class.getClassLoader();
+    try (InputStream in = loader.getResourceAsStream(resource)) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String read(String resource) {

@@ -3,6 +3,7 @@ package p2pshare.signaling;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.Router;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import p2pshare.cluster.ClientIp;
+import p2pshare.cluster.HeaderDeadline;
 import p2pshare.cluster.OpsRoutes;
 import p2pshare.signaling.ops.EventLoopLagProbe;
 import p2pshare.signaling.session.Limits;
@@ -26,6 +28,7 @@ public final class SignalingVerticle extends VerticleBase {
 
   private final SignalingNode node;
   private final Set<PeerSession> sessions = ConcurrentHashMap.newKeySet();
+  private HeaderDeadline headerDeadline;
 
   public SignalingVerticle(SignalingNode node) {
     this.node = node;
@@ -34,7 +37,7 @@ public final class SignalingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     HttpServerOptions options =
-        new HttpServerOptions()
+        HeaderDeadline.http1Only(new HttpServerOptions())
             .setHost(node.env().host())
             .setPort(node.env().port())
             .setMaxWebSocketFrameSize(Limits.DECODER_MAX_BYTES)
@@ -49,8 +52,10 @@ public final class SignalingVerticle extends VerticleBase {
     vertx.setPeriodic(pingEveryMs, t -> sessions.forEach(PeerSession::ping));
     new EventLoopLagProbe(vertx, node.lag()).start();
     node.register(this);
-    return vertx
-        .createHttpServer(options)
+    HttpServer server = vertx.createHttpServer(options);
+    headerDeadline = new HeaderDeadline(vertx);
+    headerDeadline.install(server, router);
+    return server
         .requestHandler(router)
         .webSocketHandshakeHandler(this::handshake)
         .webSocketHandler(this::accept)
@@ -58,6 +63,7 @@ public final class SignalingVerticle extends VerticleBase {
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
+    headerDeadline.headComplete(handshake.remoteAddress());
     if (!"/ws".equals(handshake.path())) {
       handshake.reject(404);
       return;
