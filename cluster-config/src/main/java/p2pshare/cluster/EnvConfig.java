@@ -61,8 +61,9 @@ public record EnvConfig(
     if (!NODE_ID.matcher(nodeId).matches()) {
       throw new ConfigException("NODE_ID", nodeId, "1-64 printable characters without spaces");
     }
-    String publicUrl = r.string("PUBLIC_URL", "ws://localhost:" + port + "/ws");
-    if (!NodeRecordRules.validUrl(publicUrl)) {
+    String defaultPublicUrl = "ws://localhost:" + port + "/ws"; // PORT=0: named once bound
+    String publicUrl = r.string("PUBLIC_URL", defaultPublicUrl);
+    if (!publicUrl.equals(defaultPublicUrl) && !NodeRecordRules.validUrl(publicUrl)) {
       // the balancer ignores a node record whose url breaks this rule
       throw new ConfigException(
           "PUBLIC_URL", publicUrl, "a ws:// or wss:// URL with a host and the path /ws");
