@@ -15,7 +15,6 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -44,11 +43,6 @@ public final class ClusterBoot {
   private ClusterBoot() {}
 
   public static Future<ClusterRuntime> start(EnvConfig env) {
-    return start(env, Optional.empty());
-  }
-
-  /** As {@link #start(EnvConfig)}; a node's event bus uses {@code tls} when present. */
-  public static Future<ClusterRuntime> start(EnvConfig env, Optional<EventBusTls> tls) {
     if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
       int parallelism =
           Math.max(MIN_COMMON_POOL_PARALLELISM, Runtime.getRuntime().availableProcessors() - 1);
@@ -81,7 +75,6 @@ public final class ClusterBoot {
     HazelcastClusterManager clusterManager =
         new HazelcastClusterManager(HazelcastConfigs.forEnv(env));
     options.getEventBusOptions().setHost(env.clusterHost()).setPort(0);
-    tls.ifPresent(t -> t.applyTo(options.getEventBusOptions()));
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)

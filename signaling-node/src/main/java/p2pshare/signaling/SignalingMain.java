@@ -2,14 +2,12 @@ package p2pshare.signaling;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterBoot;
 import p2pshare.cluster.ConfigException;
 import p2pshare.cluster.EnvConfig;
-import p2pshare.cluster.EventBusTls;
 import p2pshare.cluster.Role;
 import sun.misc.Signal;
 
@@ -24,10 +22,8 @@ public final class SignalingMain {
 
   public static void main(String[] args) {
     EnvConfig env;
-    Optional<EventBusTls> tls;
     try {
       env = EnvConfig.fromSystem(Role.NODE);
-      tls = EventBusTls.from(System.getenv());
       if (env.port() == 0) {
         env = env.withBoundPort(freePort());
       }
@@ -36,7 +32,7 @@ public final class SignalingMain {
       System.exit(2);
       return;
     }
-    ClusterBoot.start(env, tls)
+    ClusterBoot.start(env)
         .compose(SignalingNode::start)
         .onSuccess(SignalingMain::handleSigterm)
         .onFailure(
