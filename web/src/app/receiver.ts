@@ -6,7 +6,9 @@
  * open. A manifest is adopted only when it verifies against the link's signer (crypto/signing)
  * and is newer (`seq`) than the one held, from whichever peer relayed it; receivers relay the
  * sealed, signed manifest they adopted to the other peers, so a late receiver can start from
- * them while the sender is away.
+ * them while the sender is away. Versions grow while the sender hashes (growth.ts): a newer one
+ * that keeps everything the held one says extends the running download in place; one that
+ * contradicts it is refused whatever its seq.
  */
 
 import {
@@ -27,6 +29,7 @@ import { createFileStore, type FileStore } from '../storage/files';
 import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../storage/state';
 import { type DownloadFile, Downloader } from '../transfer/downloader';
 import type { DataLink } from '../peer/link';
+import { manifestChange } from '../transfer/growth';
 import { newStats } from '../transfer/stats';
 import { decodeManifest, type Manifest } from '../transfer/manifest';
 import { Bitfield, pieceCount } from '../transfer/pieces';
@@ -88,6 +91,8 @@ export class ReceiverSession {
   /** the sealed, signed manifest adopted last, exactly as received (relayed to other peers) */
   private sealedJson: string | null = null;
   private relayId = 0;
+  /** manifests verified concurrently are adopted one after another, in arrival order */
+  private adopting: Promise<void> = Promise.resolve();
   /** manifests refused (bad signature, stale, malformed), for tests and diagnostics */
   manifestsRefused = 0;
   /** control frames refused as out of bounds (piece index, file index, bitfield length) */
@@ -308,12 +313,24 @@ export class ReceiverSession {
       else this.refused(e);
       return;
     }
-    if (this.manifest && manifest.seq <= this.manifest.seq) {
-      if (manifest.seq === this.manifest.seq) this.sealedJson ??= json;
-      return; // stale or the same
+    this.adopting = this.adopting.then(() => this.adopt(c, manifest, json));
+    await this.adopting;
+  }
+
+  /** Takes a verified manifest if it is newer and consistent with the one held. */
+  private async adopt(c: PeerConn, manifest: Manifest, json: string): Promise<void> {
+    const change = this.manifest ? manifestChange(this.manifest, manifest) : 'adds';
+    if (change === 'stale') {
+      if (manifest.seq === this.manifest!.seq) this.sealedJson ??= json;
+      return;
+    }
+    if (change === 'conflict') {
+      this.refused(new Error(`manifest ${manifest.seq} contradicts ${this.manifest!.seq}`));
+      return;
     }
     try {
-      await this.useManifest(manifest);
+      if (change === 'grows' && this.dl && this.store) this.grow(manifest);
+      else await this.useManifest(manifest);
     } catch {
       return;
     }
@@ -321,6 +338,15 @@ export class ReceiverSession {
     this.sealedJson = json;
     for (const other of this.conns.values())
       if (other !== c && other.role !== 's') this.relayManifestTo(other.link);
+  }
+
+  /** The same files with more piece hashes: the running download goes on with them. */
+  private grow(m: Manifest): void {
+    this.manifest = m;
+    this.store!.setManifest(m);
+    this.dl!.extend(m);
+    this.scheduleSave();
+    this.changed();
   }
 
   private refused(e: unknown): void {
@@ -384,7 +410,7 @@ export class ReceiverSession {
       const k = keep.get(f.id);
       if (k) return k.have;
       const b = this.savedHave[f.id];
-      return b ? new Bitfield(f.pieces.length, b) : undefined;
+      return b ? new Bitfield(pieceCount(f.size, f.pieceSize), b) : undefined;
     });
     try {
       this.store = await createFileStore(this.room, m, this.opts.storage);

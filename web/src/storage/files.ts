@@ -17,6 +17,8 @@ export interface FileStore extends PieceSink {
   getFile(index: number): Promise<Blob>;
   /** stored bytes of a file (pieces already written), to seed them to other receivers */
   read(fileId: string, offset: number, length: number): Promise<Uint8Array>;
+  /** a newer version of the same files (more piece hashes, roots): finish() checks against it */
+  setManifest(m: Manifest): void;
 }
 
 type Req = WorkerRequest extends infer R
@@ -79,9 +81,12 @@ class OpfsStore implements FileStore {
   private readonly dir: string;
   constructor(
     room: string,
-    private readonly manifest: Manifest,
+    private manifest: Manifest,
   ) {
     this.dir = `p2p-share/${room}`;
+  }
+  setManifest(m: Manifest): void {
+    this.manifest = m;
   }
   private name(fileId: string) {
     return `${this.dir}/${fileId}`;
@@ -145,8 +150,11 @@ class IdbStore implements FileStore {
   readonly kind = 'idb';
   constructor(
     private readonly room: string,
-    private readonly manifest: Manifest,
+    private manifest: Manifest,
   ) {}
+  setManifest(m: Manifest): void {
+    this.manifest = m;
+  }
   private key(fileId: string, piece: number) {
     return `${this.room}/${fileId}/${piece}`;
   }

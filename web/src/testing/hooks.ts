@@ -21,6 +21,11 @@ export interface TestHooks {
   forceRelay: boolean;
   /** ?relay=0 or window.__P2P_DIRECT_FIRST: TURN only for the relay fallback */
   directFirst: boolean;
+  /**
+   * ?hashHold=<n> (sender): publish at most n piece hashes per file until the test calls
+   * `__p2p.session.releaseHashing()` (a sender whose hashing is slow, deterministically)
+   */
+  hashHold: number | undefined;
   /** ?corruptSend=<n>: corrupt every block of the next n pieces this page serves */
   corruptSentPieces: number;
   /**
@@ -45,6 +50,7 @@ export const NO_TEST_HOOKS: TestHooks = {
   forceRelay: false,
   directFirst: false,
   corruptSentPieces: 0,
+  hashHold: undefined,
   forge: undefined,
   exposePage: () => {},
   exposeHistory: () => {},

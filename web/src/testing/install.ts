@@ -36,6 +36,7 @@ export function readTestHooks(search: string, win: object, hash = ''): TestHooks
     loopbackOnly: params.get('loopback') === '1' || g.__P2P_LOOPBACK_ONLY === true,
     forceRelay: params.get('relay') === '1' || g.__P2P_FORCE_RELAY === true,
     directFirst: params.get('relay') === '0' || g.__P2P_DIRECT_FIRST === true,
+    hashHold: num(params.get('hashHold')),
     corruptSentPieces: Number.isInteger(corrupt) && corrupt > 0 ? corrupt : 0,
     exposePage: (page) => {
       g.__p2p = page;

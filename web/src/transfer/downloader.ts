@@ -8,6 +8,10 @@
  * blamed on its seeder (demoted, excluded after repeated bad pieces) and fetched again, from
  * someone else when anyone else has it. A seeder that leaves or times out costs only its
  * outstanding requests, which go to another seeder.
+ * The manifest may still be growing (the sender hashes while it serves, growth.ts): a piece is
+ * asked for only when its hash is known or within MAX_PIECES_AHEAD_OF_HASHES of the known ones;
+ * a piece that arrives before its hash waits, whole in memory and unwritten, until a newer
+ * manifest brings the hash (extend()), and is checked then.
  */
 import { fromBase64Url } from '../crypto/bytes';
 import { decryptBlock } from '../crypto/keys';
@@ -60,6 +64,8 @@ interface PieceJob {
   contributors: Set<string>;
   /** verified and being written: nothing more to ask */
   writing: boolean;
+  /** every block arrived and authenticated, but the manifest has no hash for it yet */
+  awaitingHash: boolean;
 }
 
 interface BlockRequest {
@@ -86,6 +92,11 @@ export interface DownloaderOptions {
 
 /** Pieces looked at past the first missing one when the seeders holding it are all busy. */
 export const LOOKAHEAD_PIECES = 64;
+/**
+ * Pieces past the last one whose hash is known that may be asked for (they wait for their hash
+ * in memory: at most this many MiB held unverified).
+ */
+export const MAX_PIECES_AHEAD_OF_HASHES = 4;
 /** How often outstanding requests are checked against their deadline. */
 export const TIMEOUT_SWEEP_MS = 1000;
 
@@ -108,7 +119,7 @@ export class Downloader {
   private readonly now: () => number;
 
   constructor(
-    readonly manifest: Manifest,
+    public manifest: Manifest,
     readonly fileKeys: (CryptoKey | null)[],
     private readonly sink: PieceSink,
     private readonly stats: TransferStats,
@@ -128,6 +139,27 @@ export class Downloader {
         bytes: verifiedBytes(e.size, e.pieceSize, bf),
       };
     });
+  }
+
+  /**
+   * A newer manifest of the same files with more piece hashes (growth.ts says 'grows'): pieces
+   * waiting for their hash are checked now, and more pieces may be asked for.
+   */
+  extend(m: Manifest): void {
+    this.manifest = m;
+    for (const job of [...this.jobs.values()]) {
+      if (!job.awaitingHash || this.manifest.files[job.f]!.pieces[job.p] === undefined) continue;
+      job.awaitingHash = false;
+      void this.completePiece(job).then(() => this.pump());
+    }
+    for (const f of this.files) this.maybeFinish(f);
+    this.pump();
+  }
+
+  /** Whether piece p of file f may be asked for now (its hash known, or close enough). */
+  private askable(f: number, p: number): boolean {
+    if (this.manifest.plain) return true;
+    return p < this.manifest.files[f]!.pieces.length + MAX_PIECES_AHEAD_OF_HASHES;
   }
 
   /** Stops timers; outstanding requests are forgotten (a newer downloader takes over). */
@@ -253,6 +285,10 @@ export class Downloader {
     const entry = this.manifest.files[job.f]!;
     const f = this.files[job.f]!;
     let ok = job.badFrom.size === 0;
+    if (ok && !this.manifest.plain && entry.pieces[job.p] === undefined) {
+      job.awaitingHash = true; // extend() checks it when the hash arrives
+      return;
+    }
     if (ok && !this.manifest.plain) {
       const h = await sha256(job.buf);
       const want = fromBase64Url(entry.pieces[job.p]!);
@@ -300,6 +336,8 @@ export class Downloader {
 
   private maybeFinish(f: DownloadFile): void {
     if (f.state !== 'transferring' || !f.have.complete() || this.finishing.has(f.index)) return;
+    // the root comes with the last hash; without it the stored file cannot be checked yet
+    if (!this.manifest.plain && this.manifest.files[f.index]!.root === '') return;
     this.finishing.add(f.index);
     void this.sink
       .finish(f.index)
@@ -428,6 +466,7 @@ export class Downloader {
       const entry = this.manifest.files[f.index]!;
       let looked = 0;
       for (let p = f.have.nextMissing(0); p !== -1; p = f.have.nextMissing(p + 1)) {
+        if (!this.askable(f.index, p)) break;
         if (this.jobs.has(key(f.index, p))) continue;
         if (looked++ >= LOOKAHEAD_PIECES) break;
         const len = pieceLength(entry.size, entry.pieceSize, p);
@@ -449,6 +488,7 @@ export class Downloader {
           badFrom: new Set(),
           contributors: new Set(),
           writing: false,
+          awaitingHash: false,
         });
       }
     }

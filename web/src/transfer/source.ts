@@ -34,12 +34,18 @@ export class PieceCache {
   }
 }
 
-/** The sender: every piece of every offered file, read from the Blob. */
+/**
+ * The sender: the pieces of the offered files, read from the Blob — each once its hash is in the
+ * published manifest (a plain manifest lists zero hashes for every piece from the start).
+ */
 export function blobSource(files: () => SeedFile[], cache = new PieceCache()): PieceSource {
   return {
     entry: (f) => files()[f]?.entry,
     key: (f) => files()[f]?.key ?? null,
-    has: (f) => files()[f] !== undefined,
+    has: (f, p) => {
+      const e = files()[f]?.entry;
+      return !!e && p < e.pieces.length;
+    },
     readPiece: (f, p) => {
       const file = files()[f]!;
       const { entry } = file;

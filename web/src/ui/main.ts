@@ -117,6 +117,7 @@ function senderPage() {
   const s = new SenderSession({
     plain: hooks.plain,
     existing: hooks.forge,
+    holdHashesAt: hooks.hashHold,
     onChange: () => kick(),
   });
   s.stats.corruptSentPieces = hooks.corruptSentPieces;
@@ -280,6 +281,7 @@ function senderPage() {
       : '';
     const models: RowModel[] = s.files.map((f, i) => {
       const p = s.fileProgress(i);
+      const hashed = s.hashedFraction(i);
       return {
         key: f.entry.id,
         name: f.entry.name,
@@ -287,18 +289,9 @@ function senderPage() {
         size: f.entry.size,
         bytes: p.bytes,
         state: p.done ? 'done' : p.active ? 'transferring' : 'waiting',
+        ...(hashed < 1 ? { note: `hashing ${Math.floor(100 * hashed)}%` } : {}),
       };
     });
-    for (const p of s.preparing)
-      models.push({
-        key: 'prep:' + p.path,
-        name: p.name,
-        path: p.path,
-        size: p.size,
-        bytes: 0,
-        state: 'waiting',
-        note: `hashing ${Math.round((100 * p.done) / Math.max(1, p.size))}%`,
-      });
     list.hidden = models.length === 0;
     rows.update(models);
     health.update(s.mesh?.health() ?? []);
