@@ -263,6 +263,7 @@ export class ReceiverSession {
         await this.onManifestChunk(c, m);
         break;
       case 'req':
+      case 'reqs':
       case 'cancel':
         c.seed.handle(m);
         break;

@@ -96,9 +96,11 @@ class OpfsStore implements FileStore {
       await getWorker().call({ op: 'open', dir: this.dir, name: this.name(f.id), size: f.size });
   }
   async write(fileId: string, offset: number, data: Uint8Array): Promise<void> {
-    const copy = data.slice(); // transferred to the worker
-    await getWorker().call({ op: 'write', name: this.name(fileId), offset, data: copy }, [
-      copy.buffer,
+    // a piece buffer of its own is handed over to the worker, not copied (the caller drops it)
+    const own =
+      data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    await getWorker().call({ op: 'write', name: this.name(fileId), offset, data: own }, [
+      own.buffer,
     ]);
   }
   async finish(index: number): Promise<boolean> {

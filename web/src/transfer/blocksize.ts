@@ -10,10 +10,14 @@ import { BLOCK_HEADER, MAX_REQUEST_BYTES } from './wire';
 
 export const MIN_BLOCK = 16 * 1024;
 export const MAX_BLOCK = MAX_REQUEST_BYTES; // 256 KiB
-/** Before anything is measured. */
-export const INITIAL_BLOCK = 64 * 1024;
+/**
+ * Before anything is measured: the largest block (each block costs main-thread work on both
+ * sides — a request, a WebCrypto call each way, a message — so fewer, bigger blocks cost less
+ * CPU per byte; a weak link is found within the first blocks and gets smaller ones).
+ */
+export const INITIAL_BLOCK = MAX_BLOCK;
 /** A block should take about this long to arrive at the measured throughput. */
-export const BLOCK_TARGET_MS = 25;
+export const BLOCK_TARGET_MS = 50;
 /** Above this rtt the link counts as weak: one size step down. */
 export const HIGH_RTT_MS = 250;
 /** When the channel does not say (RFC 8841's default without a max-message-size attribute). */
@@ -46,8 +50,9 @@ function floorPow2(x: number): number {
 /** Block size in [MIN_BLOCK, maxBlockPayload(maxMessageSize)] from rtt and throughput. */
 export function chooseBlockSize(m: LinkMeasure, maxMessageSize: number | undefined): number {
   const cap = maxBlockPayload(maxMessageSize);
-  let size =
-    m.bytesPerSec === null ? INITIAL_BLOCK : floorPow2((m.bytesPerSec * BLOCK_TARGET_MS) / 1000);
+  const byRate = m.bytesPerSec === null ? INITIAL_BLOCK : (m.bytesPerSec * BLOCK_TARGET_MS) / 1000;
+  // a fast link gets the channel's largest block, a slower one a power of two below it
+  let size = byRate >= cap ? cap : floorPow2(byRate);
   if ((m.rttMs !== null && m.rttMs > HIGH_RTT_MS) || m.degraded) size /= 2;
   return Math.max(MIN_BLOCK, Math.min(cap, size));
 }

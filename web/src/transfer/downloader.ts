@@ -22,10 +22,10 @@ import { Bitfield, pieceCount, pieceLength, verifiedBytes } from './pieces';
 import { requestTimeoutMs, windowBlocks } from './pipeline';
 import { canTransition, type FileEvent, type FileState, transition } from './state';
 import { type Candidate, pickSeeder, Swarm, type SwarmPeer } from './swarm';
-import { decodeBlock, encodeControl } from './wire';
+import { decodeBlock, encodeControl, MAX_REQS_PER_FRAME } from './wire';
 
 export interface PieceSink {
-  /** writes verified bytes at an absolute offset of file `fileId` */
+  /** writes verified bytes at an absolute offset of file `fileId` (may take over `data`'s buffer) */
   write(fileId: string, offset: number, data: Uint8Array): Promise<void>;
   /** all pieces are in: check the stored file against its root hash and close it */
   finish(fileIndex: number): Promise<boolean>;
@@ -539,11 +539,12 @@ export class Downloader {
     return null;
   }
 
-  /** Fills each seeder's window with block requests. */
+  /** Fills each seeder's window with block requests (one `reqs` frame per seeder). */
   pump(): void {
     if (this.closed) return;
     this.assign();
     for (const peer of this.swarm.peers.values()) {
+      const batch: [number, number, number, number, number][] = [];
       if (!peer.link.open || peer.quality.excluded) continue;
       const health = peer.link.health?.();
       const m = peer.quality.measure(health);
@@ -554,13 +555,30 @@ export class Downloader {
         if (this.overBudget()) break;
         const next = this.nextRange(peer, block);
         if (!next) break;
-        this.request(peer, next.job, next.o, next.n, m);
+        batch.push(this.request(peer, next.job, next.o, next.n, m));
+        if (batch.length === MAX_REQS_PER_FRAME) this.sendBatch(peer, batch.splice(0));
       }
+      this.sendBatch(peer, batch);
       if (l.count === 0) this.load.delete(peer.id);
     }
   }
 
-  private request(peer: SwarmPeer, job: PieceJob, o: number, n: number, m: LinkMeasure): void {
+  private sendBatch(peer: SwarmPeer, q: [number, number, number, number, number][]): void {
+    if (q.length === 0) return;
+    if (q.length === 1) {
+      const [r, f, p, o, n] = q[0]!;
+      peer.link.send(encodeControl({ t: 'req', r, f, p, o, n }));
+    } else peer.link.send(encodeControl({ t: 'reqs', q }));
+  }
+
+  /** Records a block request; the caller sends it (batched) as [r, f, p, o, n]. */
+  private request(
+    peer: SwarmPeer,
+    job: PieceJob,
+    o: number,
+    n: number,
+    m: LinkMeasure,
+  ): [number, number, number, number, number] {
     const l = this.loadOf(peer.id);
     const now = this.now();
     if (l.count === 0) peer.quality.busy(now);
@@ -579,6 +597,6 @@ export class Downloader {
       bytesAhead: l.bytes,
     });
     this.sweepTimer ??= setInterval(() => this.sweep(), TIMEOUT_SWEEP_MS);
-    peer.link.send(encodeControl({ t: 'req', r, f: job.f, p: job.p, o, n }));
+    return [r, job.f, job.p, o, n];
   }
 }

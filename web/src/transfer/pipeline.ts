@@ -6,8 +6,9 @@ import type { LinkMeasure } from './blocksize';
 
 export const MIN_WINDOW_BLOCKS = 2;
 export const MAX_WINDOW_BLOCKS = 64;
-/** Never more than this many bytes outstanding on one connection (the old 8-piece window). */
-export const MAX_WINDOW_BYTES = 8 * 1024 * 1024;
+/** Never more than this many bytes outstanding on one connection: beyond it requests only queue
+ * behind data at the seeder (the answer time grows, the rate does not). */
+export const MAX_WINDOW_BYTES = 4 * 1024 * 1024;
 /** Before anything is measured. */
 export const INITIAL_WINDOW_BLOCKS = 8;
 /**

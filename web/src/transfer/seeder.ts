@@ -37,7 +37,8 @@ interface Frame {
   buf: ArrayBuffer;
 }
 
-export const HIGH_WATER = 8 * 1024 * 1024;
+/** Bytes queued in the channel before the seeder waits (as in the raw bench: more only adds delay). */
+export const HIGH_WATER = 4 * 1024 * 1024;
 /**
  * Block requests one peer may have queued here; more are rejected. The downloader's window is at
  * most 64 blocks (pipeline.ts), so an honest peer never comes near it.
@@ -68,6 +69,9 @@ export class SeedSession {
 
   handle(msg: ControlMessage): void {
     switch (msg.t) {
+      case 'reqs':
+        for (const [r, f, p, o, n] of msg.q) this.handle({ t: 'req', r, f, p, o, n });
+        break;
       case 'req':
         if (this.queue.length >= MAX_QUEUED_REQUESTS || !this.servable(msg)) {
           if (this.link.open) this.link.send(encodeControl({ t: 'reject', r: msg.r }));

@@ -9,7 +9,14 @@ import { Bitfield, BLOCK_SIZE, blocksOfPiece, PIECE_SIZE, pieceCount, pieceLengt
 import { type SeedFile } from './seeder';
 import { blobSource } from './source';
 import { canTransition, transition } from './state';
-import { decodeBlock, encodeBlock, ManifestAssembler, manifestFrames, parseControl } from './wire';
+import {
+  decodeBlock,
+  encodeBlock,
+  ManifestAssembler,
+  manifestFrames,
+  MAX_REQS_PER_FRAME,
+  parseControl,
+} from './wire';
 import { MemSink, pattern, seederFor, until } from '../testing/testkit';
 
 describe('pieces and blocks', () => {
@@ -75,6 +82,20 @@ describe('wire', () => {
     });
     expect(parseControl('{"t":"bitfield","f":0,"bits":"a+b/"}')).toBeNull();
     expect(parseControl('{"t":"reject","r":9}')).toEqual({ t: 'reject', r: 9 });
+    // batched requests: bounded count, each entry checked like a req
+    expect(parseControl('{"t":"reqs","q":[[1,0,3,0,16384],[2,0,3,16384,262144]]}')).toEqual({
+      t: 'reqs',
+      q: [
+        [1, 0, 3, 0, 16384],
+        [2, 0, 3, 16384, 262144],
+      ],
+    });
+    expect(parseControl('{"t":"reqs","q":[]}')).toBeNull();
+    expect(parseControl('{"t":"reqs","q":[[1,0,3,0,262145]]}')).toBeNull();
+    expect(parseControl('{"t":"reqs","q":[[1,0,3,0]]}')).toBeNull();
+    expect(parseControl('{"t":"reqs","q":[[1,0,-3,0,5]]}')).toBeNull();
+    const many = Array.from({ length: MAX_REQS_PER_FRAME + 1 }, (_, i) => [i, 0, 0, 0, 1]);
+    expect(parseControl(JSON.stringify({ t: 'reqs', q: many }))).toBeNull();
     expect(parseControl('{"t":"nope"}')).toBeNull();
     expect(parseControl('not json')).toBeNull();
   });

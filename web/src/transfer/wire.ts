@@ -14,6 +14,8 @@ export const MANIFEST_CHUNK = 128 * 1024;
 export const MAX_MANIFEST_CHUNKS = 768;
 /** Largest block a peer may ask for (the block-size policy stays below it, see blocksize.ts). */
 export const MAX_REQUEST_BYTES = 256 * 1024;
+/** Block requests one `reqs` frame may carry (a downloader's window is at most 64 blocks). */
+export const MAX_REQS_PER_FRAME = 64;
 /** A bitfield of up to 2^24 pieces (16 TiB at 1 MiB pieces), base64url. */
 const MAX_BITFIELD_CHARS = Math.ceil((2 ** 24 / 8) * (4 / 3)) + 4;
 
@@ -22,6 +24,8 @@ export type ControlMessage =
   | { t: 'manifest'; id: number; i: number; n: number; chunk: string }
   /** ask for bytes [o, o+n) of piece p of file f; the answer is one block tagged with `r` */
   | { t: 'req'; r: number; f: number; p: number; o: number; n: number }
+  /** several `req`s in one frame, each as [r, f, p, o, n] (fewer messages per byte) */
+  | { t: 'reqs'; q: [number, number, number, number, number][] }
   /** the seeder will not serve request r (does not hold the piece, or stopped seeding) */
   | { t: 'reject'; r: number }
   /** the verified pieces of file f the sender of this message holds (base64url bits, LSB first) */
@@ -66,6 +70,17 @@ export function parseControl(text: string): ControlMessage | null {
         o.n <= MAX_REQUEST_BYTES
         ? { t: 'req', r: o.r, f: o.f, p: o.p, o: o.o, n: o.n }
         : null;
+    case 'reqs': {
+      if (!Array.isArray(o.q) || o.q.length === 0 || o.q.length > MAX_REQS_PER_FRAME) return null;
+      const q: [number, number, number, number, number][] = [];
+      for (const x of o.q as unknown[]) {
+        if (!Array.isArray(x) || x.length !== 5 || !x.every(u32)) return null;
+        const [r, f, p, off, n] = x as number[];
+        if (n! <= 0 || n! > MAX_REQUEST_BYTES) return null;
+        q.push([r!, f!, p!, off!, n!]);
+      }
+      return { t: 'reqs', q };
+    }
     case 'reject':
       return u32(o.r) ? { t: 'reject', r: o.r } : null;
     case 'bitfield':

@@ -81,17 +81,29 @@ function setNode(id: string | null | undefined) {
   if (id) document.body.setAttribute('data-node', id);
 }
 
+/** The page renders at most this often, however many blocks and pieces change the model. */
+const RENDER_MIN_INTERVAL_MS = 250;
+/** ...and at least this often (speeds and time left move without a change). */
+const RENDER_IDLE_INTERVAL_MS = 1000;
+
 function scheduler(render: () => void) {
   let queued = false;
+  let last = 0;
+  const run = () => {
+    queued = false;
+    last = performance.now();
+    render();
+  };
   const kick = () => {
     if (queued) return;
     queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      render();
-    });
+    const wait = last + RENDER_MIN_INTERVAL_MS - performance.now();
+    if (wait <= 0) requestAnimationFrame(run);
+    else setTimeout(() => requestAnimationFrame(run), wait);
   };
-  setInterval(render, 500);
+  setInterval(() => {
+    if (!queued && performance.now() - last >= RENDER_IDLE_INTERVAL_MS) run();
+  }, RENDER_IDLE_INTERVAL_MS);
   return kick;
 }
 

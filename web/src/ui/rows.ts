@@ -23,6 +23,8 @@ export interface RowActions {
 }
 
 interface RowEls {
+  /** what the row shows now (apply() does nothing when the model did not change) */
+  shown: string;
   el: HTMLElement;
   bar: HTMLElement;
   meta: HTMLElement;
@@ -115,10 +117,14 @@ export class RowList {
         ),
       ),
     );
-    return { el, bar, meta, stateEl, buttons, speed: new Speedometer() };
+    return { shown: '', el, bar, meta, stateEl, buttons, speed: new Speedometer() };
   }
 
   private apply(r: RowEls, m: RowModel): void {
+    // an unchanged row costs nothing, except that a running one's speed and time left move
+    const shown = `${m.name}\u0000${m.path}\u0000${m.size}\u0000${m.bytes}\u0000${m.state}\u0000${m.note ?? ''}`;
+    if (shown === r.shown && m.state !== 'transferring') return;
+    r.shown = shown;
     const a = r.el;
     a.setAttribute('data-name', m.name);
     a.setAttribute('data-path', m.path);
