@@ -35,6 +35,12 @@ import p2pshare.signaling.session.Limits;
 public final class SignalingNode {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingNode.class);
 
+  /** Exit status after a stall past the heartbeat (EX_TEMPFAIL): restart me. */
+  public static final int STALL_EXIT_CODE = 75;
+
+  /** How long the fenced sockets get to receive their reconnect before the exit. */
+  static final long STALL_EXIT_GRACE_MS = 1_000;
+
   private final ClusterRuntime runtime;
   private final SignalingMetrics metrics;
   private final LocalPeers local;
@@ -176,7 +182,43 @@ public final class SignalingNode {
       public void repairSoon() {
         repair.soon();
       }
+
+      @Override
+      public void exitAfterStall(long stalledMs) {
+        exitAfterFence(stalledMs);
+      }
     };
+  }
+
+  /**
+   * After a stall the cluster has certainly noticed: the fence told every socket to reconnect. The
+   * Hazelcast member stops at once (before it can form a cluster of its own that the others might
+   * merge into); once the sockets are closed (or after a short grace) the process exits with {@link
+   * #STALL_EXIT_CODE} and its supervisor (Kubernetes, compose's restart policy) starts it again as
+   * a new member.
+   */
+  private void exitAfterFence(long stalledMs) {
+    LOG.warn(
+        "exiting after a stall past the heartbeat node={} stallMs={} exitCode={}",
+        env().nodeId(),
+        stalledMs,
+        STALL_EXIT_CODE);
+    try {
+      runtime.hazelcast().getLifecycleService().terminate();
+    } catch (RuntimeException e) {
+      LOG.warn("member stop failed error={}", e.toString());
+    }
+    Vertx vertx = runtime.vertx();
+    long deadline = System.currentTimeMillis() + STALL_EXIT_GRACE_MS;
+    vertx.setPeriodic(
+        100,
+        t -> {
+          if (metrics.connections() == 0 || System.currentTimeMillis() > deadline) {
+            vertx.cancelTimer(t);
+            Thread exit = new Thread(() -> System.exit(STALL_EXIT_CODE), "p2p-stall-exit");
+            exit.start();
+          }
+        });
   }
 
   void register(SignalingVerticle verticle) {

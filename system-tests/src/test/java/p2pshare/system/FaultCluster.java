@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,16 @@ final class FaultCluster implements AutoCloseable {
     List<String> addresses = new ArrayList<>();
     if (net == null) {
       addresses.add("127.0.0.1:" + balancerHz);
+      List<Integer> ports = new ArrayList<>();
       for (int i = 1; i <= NODES; i++) {
-        loopbackHazelcastPorts[i] = JarProcess.freePort();
+        ports.add(JarProcess.freePort());
+      }
+      // Hazelcast merges equal-size sides by address: "[host]:port" greater merges into smaller.
+      // The node the suite stalls (node-NODES) gets the smallest, so after a split the side that
+      // kept running is the one Hazelcast would merge into the stale node: the harder case.
+      ports.sort(Comparator.comparing((Integer p) -> Integer.toString(p)).reversed());
+      for (int i = 1; i <= NODES; i++) {
+        loopbackHazelcastPorts[i] = ports.get(i - 1);
         addresses.add("127.0.0.1:" + loopbackHazelcastPorts[i]);
       }
     } else {
@@ -86,7 +95,7 @@ final class FaultCluster implements AutoCloseable {
     return env;
   }
 
-  private void startNode(int i) throws Exception {
+  private synchronized void startNode(int i) throws Exception {
     Map<String, String> env = nodeEnv.get(i);
     String host;
     if (env == null) {
@@ -114,8 +123,74 @@ final class FaultCluster implements AutoCloseable {
     started.add(p);
   }
 
-  JarProcess node(int i) {
+  synchronized JarProcess node(int i) {
     return nodes[i];
+  }
+
+  /**
+   * Does for node i what its supervisor (Kubernetes, compose's restart policy) does: when the
+   * process exits — a node exits with {@link #STALL_EXIT_CODE} after a stall past the heartbeat —
+   * it is started again with its id and address. {@link Supervisor#close()} stops watching and
+   * waits for a restart under way.
+   */
+  Supervisor supervise(int i) {
+    Supervisor s = new Supervisor(i);
+    s.thread.start();
+    return s;
+  }
+
+  /** Exit status of a node after a stall past the heartbeat (SignalingNode.STALL_EXIT_CODE). */
+  static final int STALL_EXIT_CODE = 75;
+
+  final class Supervisor implements AutoCloseable {
+    final List<Integer> exitCodes = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
+    private final int index;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    private Supervisor(int index) {
+      this.index = index;
+      this.thread = new Thread(this::watch, "fault-supervisor-" + index);
+      thread.setDaemon(true);
+    }
+
+    private void watch() {
+      while (!stopped) {
+        JarProcess p = node(index);
+        if (!p.process.isAlive()) {
+          synchronized (this) {
+            exitCodes.add(p.process.exitValue());
+          }
+          try {
+            restartNode(index);
+          } catch (Exception e) {
+            synchronized (this) {
+              failures.add("restart of node-" + index + " failed: " + e);
+            }
+            return;
+          }
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(200); // polling a process's liveness
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    /** Stops watching; waits for a restart under way to finish. */
+    @Override
+    public void close() throws InterruptedException {
+      stopped = true;
+      thread.join(START.toMillis() * 2);
+    }
+
+    synchronized String summary() {
+      return exitCodes.isEmpty()
+          ? ""
+          : "node-" + index + " exited " + exitCodes + " and was restarted" + failures;
+    }
   }
 
   String nodeId(int i) {

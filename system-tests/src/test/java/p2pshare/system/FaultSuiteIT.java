@@ -171,16 +171,35 @@ class FaultSuiteIT {
     FaultTable.Row row = TABLE.row(name + " (SIGSTOP node-2, " + FAULT_ROOMS + " rooms x 4)");
     for (int trial = 0; trial < FAULT_TRIALS; trial++) {
       FaultCluster cluster = sharedCluster();
-      boolean failed =
-          faultTrial(
-              cluster,
-              row,
-              run -> {
-                cluster.node(2).freeze();
-                TimeUnit.SECONDS.sleep(seconds); // the fault itself lasts this long
-                cluster.node(2).thaw();
-              });
-      discardSharedIf(failed);
+      boolean failed;
+      // A node stalled past the heartbeat exits (75) and is restarted, as by its supervisor.
+      FaultCluster.Supervisor supervisor = cluster.supervise(2);
+      try {
+        failed =
+            faultTrial(
+                cluster,
+                row,
+                run -> {
+                  cluster.node(2).freeze();
+                  TimeUnit.SECONDS.sleep(seconds); // the fault itself lasts this long
+                  cluster.node(2).thaw();
+                });
+      } finally {
+        supervisor.close();
+      }
+      String exits = supervisor.summary();
+      if (!exits.isEmpty()) {
+        System.out.println(name + ": " + exits);
+        row.remark(exits);
+      }
+      boolean badExit =
+          supervisor.exitCodes.stream().anyMatch(c -> c != FaultCluster.STALL_EXIT_CODE)
+              || !supervisor.failures.isEmpty();
+      if (badExit) {
+        row.failures++;
+        row.notes.add("node-2 exited other than after a stall, or did not restart: " + exits);
+      }
+      discardSharedIf(failed || badExit);
     }
     assertEquals(0, row.failures, name + ": " + row.notes);
   }

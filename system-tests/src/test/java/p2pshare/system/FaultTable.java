@@ -41,6 +41,13 @@ final class FaultTable {
       }
     }
 
+    /** A note on a trial that did not fail (e.g. a node restarted by the suite's supervisor). */
+    void remark(String note) {
+      if (notes.size() < 6) {
+        notes.add("trial " + trials + ": " + note);
+      }
+    }
+
     String converge() {
       if (convergeSeconds.isEmpty()) {
         return notConverged > 0 ? "never (" + notConverged + ")" : "-";
