@@ -41,6 +41,9 @@ public final class SignalingNode {
   /** How long the fenced sockets get to receive their reconnect before the exit. */
   static final long STALL_EXIT_GRACE_MS = 1_000;
 
+  /** How often the exit looks whether the fenced sockets are closed. */
+  static final long STALL_EXIT_POLL_MS = 50;
+
   private final ClusterRuntime runtime;
   private final SignalingMetrics metrics;
   private final LocalPeers local;
@@ -191,11 +194,10 @@ public final class SignalingNode {
   }
 
   /**
-   * After a stall the cluster has certainly noticed: the fence told every socket to reconnect. The
-   * Hazelcast member stops at once (before it can form a cluster of its own that the others might
-   * merge into); once the sockets are closed (or after a short grace) the process exits with {@link
-   * #STALL_EXIT_CODE} and its supervisor (Kubernetes, compose's restart policy) starts it again as
-   * a new member.
+   * After a stall the cluster has certainly noticed: the fence told every socket to reconnect; once
+   * they are closed (or after a short grace) the process exits with {@link #STALL_EXIT_CODE} and
+   * its supervisor (Kubernetes, compose's restart policy) starts it again as a new member. A plain
+   * thread waits, not a Vert.x timer: nothing of the stale member is needed to get out.
    */
   private void exitAfterFence(long stalledMs) {
     LOG.warn(
@@ -203,22 +205,21 @@ public final class SignalingNode {
         env().nodeId(),
         stalledMs,
         STALL_EXIT_CODE);
-    try {
-      runtime.hazelcast().getLifecycleService().terminate();
-    } catch (RuntimeException e) {
-      LOG.warn("member stop failed error={}", e.toString());
-    }
-    Vertx vertx = runtime.vertx();
-    long deadline = System.currentTimeMillis() + STALL_EXIT_GRACE_MS;
-    vertx.setPeriodic(
-        100,
-        t -> {
-          if (metrics.connections() == 0 || System.currentTimeMillis() > deadline) {
-            vertx.cancelTimer(t);
-            Thread exit = new Thread(() -> System.exit(STALL_EXIT_CODE), "p2p-stall-exit");
-            exit.start();
-          }
-        });
+    Thread exit =
+        new Thread(
+            () -> {
+              long deadline = System.currentTimeMillis() + STALL_EXIT_GRACE_MS;
+              while (metrics.connections() > 0 && System.currentTimeMillis() < deadline) {
+                try {
+                  Thread.sleep(STALL_EXIT_POLL_MS);
+                } catch (InterruptedException e) {
+                  break;
+                }
+              }
+              System.exit(STALL_EXIT_CODE);
+            },
+            "p2p-stall-exit");
+    exit.start();
   }
 
   void register(SignalingVerticle verticle) {
