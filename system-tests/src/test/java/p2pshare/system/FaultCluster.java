@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +28,7 @@ final class FaultCluster implements AutoCloseable {
   final JarProcess balancer;
   private final JarProcess[] nodes = new JarProcess[NODES + 1];
   private final Map<Integer, Map<String, String>> nodeEnv = new HashMap<>();
-  private final List<JarProcess> started = new ArrayList<>();
+  private final List<JarProcess> started = new CopyOnWriteArrayList<>();
   private final String members;
   private final int[] loopbackHazelcastPorts = new int[NODES + 1];
 
