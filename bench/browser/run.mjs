@@ -10,7 +10,8 @@
 // over the browser's process tree), the receiver renderer's peak RSS growth (its PID: the
 // renderer process that appeared when the receiver's page opened), and for the engine the time
 // from choosing the file to the share link.
-// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-pairdrop]
+// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-pairdrop] [--no-raw]
+// (the engine waits up to max(10 min, 1 s per MiB) for a transfer: a 4 GiB run at a few MB/s)
 // Prints a table and one JSON line. Needs the jars (mvn -DskipTests package) and /usr/bin/chromium.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -335,7 +336,7 @@ async function engineRun(browser, base, file, plain, root) {
     const r = await measured(root, pids, async () => {
       await receiver.getByTestId('accept').click({ timeout: 60000 });
       const t0 = Date.now();
-      await poll(() => rowsOf(receiver), (r) => r.length === 1 && r[0].state === 'done', 600000, 'transfer done');
+      await poll(() => rowsOf(receiver), (r) => r.length === 1 && r[0].state === 'done', Math.max(600000, MIB * 1000), 'transfer done');
       return { secs: (Date.now() - t0) / 1000 };
     });
     if (errors.length) console.error('page errors:', errors.slice(0, 3));
@@ -457,7 +458,7 @@ async function main() {
   const rows = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const row = (mode, r) => ({ mode, round, secs: r.secs, mibPerSec: MIB / r.secs, mbPerSec: BYTES / 1e6 / r.secs, cpuPer100MB: r.cpuPer100MB, rssGrowthMB: r.rssGrowthMB, linkSecs: r.linkSecs ?? null });
-    if (ONLY === null || ONLY === 'raw') {
+    if ((ONLY === null || ONLY === 'raw') && !argv.includes('--no-raw')) {
       const r = await rawRun(browser, rawBase, root);
       step(`raw: ${r.secs}s`);
       rows.push(row('raw data channel', r));
