@@ -55,11 +55,26 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# The supervisor a node needs (docs/OPERATIONS.md, "A frozen node"): a node that stood still for
+# 7 s or more (a laptop's sleep, a long pause) exits 75 rather than merge stale state back, and is
+# started again here as a new member. Any other exit ends it; SIGTERM is passed on (drain).
+supervise() { # name command...
+  local name=$1 child rc; shift
+  trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT
+  while :; do
+    "$@" & child=$!
+    wait "$child" && rc=0 || rc=$? # not a failure under set -e
+    [ "$rc" -eq 75 ] || exit "$rc"
+    echo "[run-cluster] $name stood still and exited 75; starting it again" >&2
+  done
+}
+
 start() { # name module port hzport [extra env...] — java @<module>/jvm.options -jar <jar>
   local name=$1 module=$2 port=$3 hz=$4; shift 4
-  env NODE_ID="$name" PORT="$port" CLUSTER_NAME="$CLUSTER_NAME" CLUSTER_PORT="$hz" \
-      CLUSTER_MEMBERS="$members" "$@" java @"$module/jvm.options" -jar "$module/target/$module.jar" \
-      >"$LOG_DIR/$name.log" 2>&1 &
+  : >"$LOG_DIR/$name.log"
+  supervise "$name" env NODE_ID="$name" PORT="$port" CLUSTER_NAME="$CLUSTER_NAME" \
+      CLUSTER_PORT="$hz" CLUSTER_MEMBERS="$members" "$@" \
+      java @"$module/jvm.options" -jar "$module/target/$module.jar" >>"$LOG_DIR/$name.log" 2>&1 &
   pids+=($!)
 }
 
