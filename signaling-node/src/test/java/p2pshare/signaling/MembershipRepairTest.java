@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import p2pshare.cluster.ClusterNames;
 import p2pshare.cluster.DeadNodeJanitor;
@@ -37,6 +38,15 @@ class MembershipRepairTest extends ClusterTestBase {
   @BeforeAll
   static void start() {
     startCluster(2, Map.of());
+  }
+
+  /**
+   * Every test starts on serving nodes: a test that fences node-2 ends with MERGED, whose clean-up
+   * lifts the fence asynchronously, and a join that came before that got `draining`.
+   */
+  @BeforeEach
+  void everyNodeServes() {
+    await(List.of(), () -> cluster.node(0).ready() && cluster.node(1).ready(), "both nodes ready");
   }
 
   /** What one client has been told about the room, and every violation of "exactly once". */

@@ -44,6 +44,12 @@ class OrphanExpiryTest {
           "the janitor made the dead node's peer an orphan");
       assertTrue(tokens.containsKey(tokenHash), "the token works during the window");
 
+      // One death at a time: with one backup, a second member killed while the partitions of the
+      // first are still migrating takes whole partitions with it ("partitionId=71 is completely
+      // lost" in a CI run) — the deadline entry included. That is not what this test is about.
+      awaitTrue(
+          () -> cluster.node(1).runtime().hazelcast().getPartitionService().isClusterSafe(),
+          "the partitions of the first dead member are backed up again");
       cluster.crash(0);
       awaitTrue(() -> !tokens.containsKey(tokenHash), "the orphan's token went after its window");
       // Awaited, not read once: OrphanExpiry removes the record before the token, yet twice under

@@ -31,6 +31,31 @@ class ResumeTest extends ClusterTestBase {
     return join;
   }
 
+  /** The node's p2p_connections gauge (open WebSockets), read from its Prometheus scrape. */
+  private static long openConnections(int node) {
+    for (String line : cluster.node(node).scrapeMetrics().split("\n")) {
+      if (line.startsWith("p2p_connections")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no p2p_connections in the node's metrics");
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("not within 10 s: " + what);
+      }
+      try {
+        Thread.sleep(10); // polling interval of a condition with a deadline
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   @Test
   void resumeOnTheOtherNodeReplaysSignalsHeldWhileAwayInOrder() {
     String room = Ids.randomId();
@@ -40,8 +65,12 @@ class ResumeTest extends ClusterTestBase {
       String idA = welcomeA.getString("peerId");
       b.join(room);
       assertEquals(1L, a.next("peer-joined").getLong("seq"));
+      long open = openConnections(0);
       a.socket().close();
       a.awaitClose();
+      // "Without lastSeq: every message sent while it was away" (PROTOCOL.md): away begins when
+      // the node sees the close; a signal sent before that went to the closing socket.
+      awaitTrue(() -> openConnections(0) < open, "node-1 saw a's socket close");
       for (int i = 0; i < 10; i++) {
         b.send(new JsonObject().put("type", "signal").put("to", idA).put("data", i));
       }
