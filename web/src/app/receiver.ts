@@ -22,6 +22,7 @@ import {
 import { parseLinkFragment } from '../crypto/link';
 import { SignatureError, verifySignedManifest } from '../crypto/signing';
 import { Mesh } from '../peer/mesh';
+import { connectionDebug } from './debug';
 import { locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
 import { browserProblems } from '../signaling/problems';
@@ -543,12 +544,7 @@ export class ReceiverSession {
 
   debug(): Record<string, unknown> {
     return {
-      status: this.sig?.status,
-      peerId: this.sig?.peerId,
-      node: this.sig?.nodeId,
-      peers: [...(this.sig?.peers.values() ?? [])],
-      links: this.mesh?.debug(),
-      keyProof: this.mesh?.keyProofDebug(),
+      ...connectionDebug(this.sig, this.mesh),
       // links to the sender (the e2e suite waits for one)
       seeders: [...this.conns.entries()].filter(([, c]) => c.role === 's').map(([id]) => id),
       peerLinks: [...this.conns.entries()].map(([id, c]) => ({ id, role: c.role })),

@@ -15,6 +15,7 @@ import { fromBase64Url } from '../crypto/bytes';
 import { linkFragment } from '../crypto/link';
 import { newShareSigner, type ShareSigner, type SignedManifest } from '../crypto/signing';
 import { Mesh } from '../peer/mesh';
+import { connectionDebug } from './debug';
 import { createRoom, locateRoom } from '../signaling/api';
 import { browserSocket, SignalingClient } from '../signaling/client';
 import { browserProblems } from '../signaling/problems';
@@ -363,12 +364,7 @@ export class SenderSession {
 
   debug(): Record<string, unknown> {
     return {
-      status: this.sig?.status,
-      peerId: this.sig?.peerId,
-      node: this.sig?.nodeId,
-      peers: [...(this.sig?.peers.values() ?? [])],
-      links: this.mesh?.debug(),
-      keyProof: this.mesh?.keyProofDebug(),
+      ...connectionDebug(this.sig, this.mesh),
       sessions: [...this.sessions.keys()],
       files: this.files.length,
       manifestSeq: this.seq,
