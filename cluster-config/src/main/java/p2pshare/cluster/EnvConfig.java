@@ -3,6 +3,7 @@ package p2pshare.cluster;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +32,8 @@ public record EnvConfig(
     String assetBaseUrl,
     int maxConnectionsPerIp,
     List<String> trustedProxies,
-    String operatorToken) {
+    String operatorToken,
+    Optional<EventBusTls> eventBusTls) {
 
   /** TURN credentials live this long unless TURN_TTL_S says otherwise: short, a share's setup. */
   public static final int DEFAULT_TURN_TTL_S = 600;
@@ -108,7 +110,9 @@ public record EnvConfig(
         assetBaseUrl,
         r.nonNegativeInt("MAX_CONNECTIONS_PER_IP", DEFAULT_MAX_CONNECTIONS_PER_IP),
         trustedProxies(r.list("TRUSTED_PROXIES", List.of())),
-        r.string("OPERATOR_TOKEN", ""));
+        r.string("OPERATOR_TOKEN", ""),
+        // only a node has an event bus; the balancer's lite member ignores these variables
+        role == Role.NODE ? EventBusTls.from(env) : Optional.empty());
   }
 
   private static List<String> trustedProxies(List<String> entries) {
@@ -172,7 +176,8 @@ public record EnvConfig(
         assetBaseUrl,
         maxConnectionsPerIp,
         trustedProxies,
-        operatorToken);
+        operatorToken,
+        eventBusTls);
   }
 
   /** Reads and checks single variables; blank counts as unset. */
