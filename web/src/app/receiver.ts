@@ -28,6 +28,7 @@ import { browserSocket, SignalingClient } from '../signaling/client';
 import { browserProblems } from '../signaling/problems';
 import { createFileStore, type FileStore } from '../storage/files';
 import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../storage/state';
+import { isNoSpace } from '../storage/sync-write';
 import { type DownloadFile, Downloader } from '../transfer/downloader';
 import type { DataLink } from '../peer/link';
 import { manifestChange } from '../transfer/growth';
@@ -408,18 +409,20 @@ export class ReceiverSession {
     const keys = await Promise.all(
       m.files.map((f) => (m.plain || !this.keys ? null : deriveFileKey(this.keys, f.id))),
     );
-    const have = m.files.map((f) => {
-      const k = keep.get(f.id);
-      if (k) return k.have;
-      const b = this.savedHave[f.id];
-      return b ? new Bitfield(pieceCount(f.size, f.pieceSize), b) : undefined;
-    });
     try {
       this.store = await createFileStore(this.room, m, this.opts.storage);
     } catch (e) {
       this.fail('storage', `Cannot store the files in this browser: ${String(e)}`);
       throw e;
     }
+    const store = this.store;
+    const have = m.files.map((f) => {
+      const k = keep.get(f.id);
+      if (k) return k.have;
+      // a saved bitfield counts only if the store still holds what that visit wrote
+      const b = this.savedHave[f.id];
+      return b && store.found(f.id) ? new Bitfield(pieceCount(f.size, f.pieceSize), b) : undefined;
+    });
     this.manifest = m;
     this.dl?.close();
     const dl = new Downloader(
@@ -437,6 +440,7 @@ export class ReceiverSession {
           this.scheduleSave();
           this.announcePiece(f, p);
         },
+        onStorageError: (_f, e) => this.storageFailed(e),
         maxBytesPerSec: this.opts.maxBytesPerSec,
       },
       this.swarm,
@@ -455,6 +459,17 @@ export class ReceiverSession {
     dl.pump();
     await this.save();
     this.changed();
+  }
+
+  /** Writing a received file failed: say so (a full disk or quota is `no-space`). */
+  private storageFailed(e: unknown): void {
+    const detail = e instanceof Error ? e.message : String(e);
+    if (isNoSpace(e))
+      this.fail(
+        'no-space',
+        `This browser's storage is full: the file could not be saved (${detail}). Free some space and open the link again.`,
+      );
+    else this.fail('storage', `Cannot store the files in this browser: ${detail}`);
   }
 
   /** Accepts every offered file (checks free space first). */

@@ -5,7 +5,7 @@
  */
 import { type IDBPDatabase, openDB } from 'idb';
 import type { PieceSink } from '../transfer/downloader';
-import { type Manifest, rootHash, sha256 } from '../transfer/manifest';
+import type { Manifest } from '../transfer/manifest';
 import { pieceCount } from '../transfer/pieces';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 
@@ -13,11 +13,16 @@ export interface FileStore extends PieceSink {
   readonly kind: 'opfs' | 'idb';
   /** prepares the storage of every file (idempotent; keeps what an earlier visit stored) */
   open(): Promise<void>;
+  /**
+   * Whether open() found what an earlier visit stored of this file. False: the file was not
+   * there (or not at its size), so the pieces a saved bitfield lists for it must be fetched again.
+   */
+  found(fileId: string): boolean;
   /** the finished file as a (disk-backed) Blob */
   getFile(index: number): Promise<Blob>;
   /** stored bytes of a file (pieces already written), to seed them to other receivers */
   read(fileId: string, offset: number, length: number): Promise<Uint8Array>;
-  /** a newer version of the same files (more piece hashes, roots): finish() checks against it */
+  /** a newer version of the same files (more piece hashes, roots, files) */
   setManifest(m: Manifest): void;
 }
 
@@ -79,6 +84,7 @@ export function opfsAvailable(): Promise<boolean> {
 class OpfsStore implements FileStore {
   readonly kind = 'opfs';
   private readonly dir: string;
+  private readonly present = new Set<string>();
   constructor(
     room: string,
     private manifest: Manifest,
@@ -92,8 +98,13 @@ class OpfsStore implements FileStore {
     return `${this.dir}/${fileId}`;
   }
   async open(): Promise<void> {
-    for (const f of this.manifest.files)
-      await getWorker().call({ op: 'open', dir: this.dir, name: this.name(f.id), size: f.size });
+    for (const f of this.manifest.files) {
+      const req = { op: 'open', dir: this.dir, name: this.name(f.id), size: f.size } as const;
+      if ((await getWorker().call(req)) === true) this.present.add(f.id);
+    }
+  }
+  found(fileId: string): boolean {
+    return this.present.has(fileId);
   }
   async write(fileId: string, offset: number, data: Uint8Array): Promise<void> {
     // a piece buffer of its own is handed over to the worker, not copied (the caller drops it)
@@ -106,15 +117,7 @@ class OpfsStore implements FileStore {
   async finish(index: number): Promise<boolean> {
     const f = this.manifest.files[index]!;
     await getWorker().call({ op: 'open', dir: this.dir, name: this.name(f.id), size: f.size });
-    return (
-      (await getWorker().call({
-        op: 'verify',
-        name: this.name(f.id),
-        size: f.size,
-        pieceSize: f.pieceSize,
-        root: this.manifest.plain ? '' : f.root,
-      })) === true
-    );
+    return (await getWorker().call({ op: 'finish', name: this.name(f.id), size: f.size })) === true;
   }
   async read(fileId: string, offset: number, length: number): Promise<Uint8Array> {
     return (await getWorker().call({
@@ -163,6 +166,9 @@ class IdbStore implements FileStore {
   async open(): Promise<void> {
     await piecesDb();
   }
+  found(): boolean {
+    return true; // one row per piece: finish() checks that each is there
+  }
   async write(fileId: string, offset: number, data: Uint8Array): Promise<void> {
     const f = this.manifest.files.find((x) => x.id === fileId)!;
     const row: PieceRow = {
@@ -183,12 +189,12 @@ class IdbStore implements FileStore {
     return out;
   }
   async finish(index: number): Promise<boolean> {
+    // every piece was verified before it was written: each one only has to be there
     const f = this.manifest.files[index]!;
-    if (this.manifest.plain) return true;
-    const hashes: Uint8Array[] = [];
-    for (const b of await this.parts(index))
-      hashes.push(await sha256(new Uint8Array(await b.arrayBuffer())));
-    return (await rootHash(f.size, hashes)) === f.root;
+    const db = await piecesDb();
+    for (let p = 0; p < pieceCount(f.size, f.pieceSize); p++)
+      if ((await db.getKey('pieces', this.key(f.id, p))) === undefined) return false;
+    return true;
   }
   async read(fileId: string, offset: number, length: number): Promise<Uint8Array> {
     const f = this.manifest.files.find((x) => x.id === fileId)!;

@@ -3,8 +3,8 @@
  * OPFS writer: a dedicated worker holding one synchronous access handle per file being received,
  * so pieces go straight to disk without ever assembling a file in memory.
  */
-import { rootHash } from '../transfer/manifest';
 import type { WorkerRequest, WorkerResponse } from './protocol';
+import { writeAll } from './sync-write';
 
 interface SyncHandle {
   write(buf: Uint8Array, opts: { at: number }): number;
@@ -36,6 +36,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return true;
     }
     case 'open': {
+      // true: the file was there at its full size already (what an earlier visit stored)
       if (handles.has(req.name)) return true;
       const d = await dirFor(req.dir);
       const fh = await d.getFileHandle(req.name.split('/').pop()!, { create: true });
@@ -51,45 +52,26 @@ async function handle(req: WorkerRequest): Promise<unknown> {
           await new Promise((r) => setTimeout(r, 100));
         }
       }
-      if (h.getSize() !== req.size) h.truncate(req.size);
+      const found = h.getSize() === req.size;
+      if (!found) h.truncate(req.size);
       handles.set(req.name, h);
-      return true;
+      return found;
     }
     case 'write': {
       const h = handles.get(req.name);
       if (!h) throw new Error('file not open');
-      let done = 0;
-      while (done < req.data.length)
-        done += h.write(req.data.subarray(done), { at: req.offset + done });
+      writeAll(h, req.data, req.offset);
       return true;
     }
-    case 'verify': {
+    case 'finish': {
+      // every piece was verified before it was written: flush, check the size, close
       const h = handles.get(req.name);
       if (!h) throw new Error('file not open');
       h.flush();
-      if (req.root === '') {
-        // plain debug mode: no hashes to check against
-        h.close();
-        handles.delete(req.name);
-        return true;
-      }
-      const hashes: Uint8Array[] = [];
-      const buf = new Uint8Array(req.pieceSize);
-      for (let at = 0; at < req.size; at += req.pieceSize) {
-        const len = Math.min(req.pieceSize, req.size - at);
-        const view = buf.subarray(0, len);
-        let got = 0;
-        while (got < len) {
-          const n = h.read(view.subarray(got), { at: at + got });
-          if (n <= 0) break;
-          got += n;
-        }
-        hashes.push(new Uint8Array(await crypto.subtle.digest('SHA-256', view)));
-      }
-      const ok = (await rootHash(req.size, hashes)) === req.root;
+      const size = h.getSize();
       h.close();
       handles.delete(req.name);
-      return ok;
+      return size === req.size;
     }
     case 'read': {
       // a verified piece, to seed it; the handle is closed once the file was verified

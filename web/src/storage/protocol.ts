@@ -2,14 +2,7 @@
 export type WorkerRequest =
   | { id: number; op: 'open'; dir: string; name: string; size: number }
   | { id: number; op: 'write'; name: string; offset: number; data: Uint8Array }
-  | {
-      id: number;
-      op: 'verify';
-      name: string;
-      size: number;
-      pieceSize: number;
-      root: string;
-    }
+  | { id: number; op: 'finish'; name: string; size: number }
   | { id: number; op: 'read'; name: string; offset: number; length: number }
   | { id: number; op: 'close'; name: string }
   | { id: number; op: 'probe' };

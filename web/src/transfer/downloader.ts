@@ -17,7 +17,7 @@ import { fromBase64Url } from '../crypto/bytes';
 import { decryptBlock } from '../crypto/keys';
 import { chooseBlockSize, type LinkMeasure, nextBlockLength } from './blocksize';
 import { peerCounters, type TransferStats } from './stats';
-import { type Manifest, sha256 } from './manifest';
+import { type FileEntry, type Manifest, rootHash, sha256 } from './manifest';
 import { Bitfield, pieceCount, pieceLength, verifiedBytes } from './pieces';
 import { requestTimeoutMs, windowBlocks } from './pipeline';
 import { canTransition, type FileEvent, type FileState, transition } from './state';
@@ -27,7 +27,10 @@ import { decodeBlock, encodeControl, MAX_REQS_PER_FRAME } from './wire';
 export interface PieceSink {
   /** writes verified bytes at an absolute offset of file `fileId` (may take over `data`'s buffer) */
   write(fileId: string, offset: number, data: Uint8Array): Promise<void>;
-  /** all pieces are in: check the stored file against its root hash and close it */
+  /**
+   * All pieces are in, each verified against its hash before it was written: make the stored file
+   * durable and close it. False when the store does not hold the whole file (it is fetched again).
+   */
   finish(fileIndex: number): Promise<boolean>;
 }
 
@@ -84,6 +87,8 @@ export interface DownloaderOptions {
   onChange?: (fileIndex: number) => void;
   /** a piece got verified and stored (persist the bitfield, announce `have`) */
   onPiece?: (fileIndex: number, piece: number) => void;
+  /** storing a file failed (a write or the final flush): the file is failed, nothing more asked */
+  onStorageError?: (fileIndex: number, error: unknown) => void;
   /** QoS: at most this many bytes per second requested (0/undefined: unlimited) */
   maxBytesPerSec?: number;
   /** injectable clock (unit tests) */
@@ -302,7 +307,13 @@ export class Downloader {
       return;
     }
     job.writing = true;
-    await this.sink.write(entry.id, job.p * entry.pieceSize, job.buf);
+    try {
+      await this.sink.write(entry.id, job.p * entry.pieceSize, job.buf);
+    } catch (e) {
+      this.jobs.delete(k);
+      this.storageFailed(f, e);
+      return;
+    }
     // stays a job until recorded, so pump() does not ask for it again meanwhile
     this.jobs.delete(k);
     if (f.have.length !== pieceCount(entry.size, entry.pieceSize) || f.have.has(job.p)) return;
@@ -336,33 +347,53 @@ export class Downloader {
 
   private maybeFinish(f: DownloadFile): void {
     if (f.state !== 'transferring' || !f.have.complete() || this.finishing.has(f.index)) return;
-    // the root comes with the last hash; without it the stored file cannot be checked yet
+    // the root comes with the last hash; without it the file cannot be checked yet
     if (!this.manifest.plain && this.manifest.files[f.index]!.root === '') return;
     this.finishing.add(f.index);
-    void this.sink
-      .finish(f.index)
-      .then(
-        (ok) => {
-          if (ok) {
-            this.fire(f, 'complete');
-          } else {
-            // the stored file does not match its root: start that file over
-            f.error = 'stored file failed its whole-file hash; fetching again';
-            f.have = new Bitfield(f.have.length);
-            f.bytes = 0;
-            this.opts.onPiece?.(f.index, -1);
-          }
-        },
-        (e: unknown) => {
-          f.error = String(e);
-          this.fire(f, 'fail');
-        },
-      )
-      .finally(() => {
-        this.finishing.delete(f.index);
-        this.opts.onChange?.(f.index);
-        this.pump();
-      });
+    void this.finishFile(f).finally(() => {
+      this.finishing.delete(f.index);
+      this.opts.onChange?.(f.index);
+      this.pump();
+    });
+  }
+
+  /**
+   * Every piece was checked against its hash before it was stored, so the file is checked by its
+   * root over those hashes, with no second pass over the stored bytes; the store then closes it.
+   */
+  private async finishFile(f: DownloadFile): Promise<void> {
+    const entry = this.manifest.files[f.index]!;
+    if (!this.manifest.plain && !(await rootMatches(entry))) {
+      // signed by the sender yet inconsistent: fetching again would give the same bytes
+      f.error = "the sender's piece hashes do not match the file's root hash";
+      this.fire(f, 'fail');
+      return;
+    }
+    let stored: boolean;
+    try {
+      stored = await this.sink.finish(f.index);
+    } catch (e) {
+      this.storageFailed(f, e);
+      return;
+    }
+    if (stored) {
+      this.fire(f, 'complete');
+      return;
+    }
+    // the store lost pieces it had taken: start that file over
+    f.error = 'the stored file is incomplete; fetching again';
+    f.have = new Bitfield(f.have.length);
+    f.bytes = 0;
+    this.opts.onPiece?.(f.index, -1);
+  }
+
+  /** A piece (or the file's last flush) could not be stored: the file fails, loudly. */
+  private storageFailed(f: DownloadFile, e: unknown): void {
+    if (!canTransition(f.state, 'fail')) return;
+    f.error = `could not store the file: ${e instanceof Error ? e.message : String(e)}`;
+    this.fire(f, 'fail');
+    this.dropFile(f.index);
+    this.opts.onStorageError?.(f.index, e);
   }
 
   private dropFile(i: number): void {
@@ -599,4 +630,9 @@ export class Downloader {
     this.sweepTimer ??= setInterval(() => this.sweep(), TIMEOUT_SWEEP_MS);
     return [r, job.f, job.p, o, n];
   }
+}
+
+/** Whether a fully hashed file's root is the one its piece hashes give. */
+async function rootMatches(e: FileEntry): Promise<boolean> {
+  return (await rootHash(e.size, e.pieces.map(fromBase64Url))) === e.root;
 }

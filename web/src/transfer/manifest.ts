@@ -1,8 +1,8 @@
 /**
  * The manifest: what a sender offers. It travels only sealed (crypto/sealManifest) over the data
  * channel, never over signaling. `root` is the whole-file hash: SHA-256 over
- * "p2p-share-root-v1" ‖ size (u64 BE) ‖ SHA-256 of every piece, in order; a receiver checks the
- * finished file against it by re-hashing what it stored.
+ * "p2p-share-root-v1" ‖ size (u64 BE) ‖ SHA-256 of every piece, in order; a receiver checks each
+ * piece against its hash before storing it, and the finished file's root over those hashes.
  */
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
 import { collisionKey, normalisePath, PathError } from './paths';

@@ -253,6 +253,77 @@ describe('transfer engine', () => {
   });
 });
 
+describe('storing received pieces', () => {
+  it('a write that fails fails the file with its reason, and nothing more is asked', async () => {
+    const { seeds, manifest, keys } = await makeFiles([8 * PIECE_SIZE]);
+    const sink = new MemSink(manifest);
+    let writes = 0;
+    sink.write = async () => {
+      if (++writes > 2) throw new Error('StorageWriteError: the browser stored 0 of 1048576 bytes');
+    };
+    const failed: unknown[] = [];
+    const dl = new Downloader(manifest, keys, sink, newStats(), [], {
+      onStorageError: (_f, e) => failed.push(e),
+    });
+    const { b } = wire(seeds, dl);
+    dl.accept();
+    await until(() => dl.files[0]!.state === 'failed');
+    expect(dl.files[0]!.error).toMatch(/could not store the file: StorageWriteError/);
+    expect(failed).toHaveLength(1);
+    expect(dl.outstanding()).toEqual({});
+    // the seeder is told to stop, and no block is asked for after that
+    const kinds = () => b.sent.map((d) => (typeof d === 'string' ? parseControl(d)?.t : 'bin'));
+    expect(kinds()).toContain('cancel');
+    dl.pump();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(kinds().slice(kinds().indexOf('cancel'))).not.toContain('reqs');
+    expect(kinds().slice(kinds().indexOf('cancel'))).not.toContain('req');
+    expect(dl.files[0]!.have.count()).toBe(2);
+  });
+
+  it('a final flush that fails fails the file', async () => {
+    const { seeds, manifest, keys } = await makeFiles([2 * PIECE_SIZE]);
+    const sink = new MemSink(manifest);
+    sink.finish = () => Promise.reject(new Error('QuotaExceededError: flush'));
+    const failed: unknown[] = [];
+    const dl = new Downloader(manifest, keys, sink, newStats(), [], {
+      onStorageError: (_f, e) => failed.push(e),
+    });
+    wire(seeds, dl);
+    dl.accept();
+    await until(() => dl.files[0]!.state === 'failed');
+    expect(failed).toHaveLength(1);
+  });
+
+  it('checks the root over the verified piece hashes, without re-reading the stored file', async () => {
+    const { seeds, datas, manifest, keys } = await makeFiles([3 * PIECE_SIZE + 5]);
+    const sink = new MemSink(manifest);
+    let finished = 0;
+    sink.finish = async () => {
+      finished++;
+      return true; // a store that only closes the file (the OPFS worker's `finish`)
+    };
+    const dl = new Downloader(manifest, keys, sink, newStats());
+    wire(seeds, dl);
+    dl.accept();
+    await until(() => dl.files[0]!.state === 'done');
+    expect(finished).toBe(1);
+    expect(same(sink.data.get(manifest.files[0]!.id)!, datas[0]!)).toBe(true);
+  });
+
+  it('a root that does not match the piece hashes fails the file instead of fetching it again', async () => {
+    const { seeds, manifest, keys } = await makeFiles([2 * PIECE_SIZE]);
+    const wrong = { ...manifest.files[0]!, root: toBase64Url(new Uint8Array(32)) };
+    const m: Manifest = { ...manifest, files: [wrong] };
+    const dl = new Downloader(m, keys, new MemSink(m), newStats());
+    const { sstats } = wire(seeds, dl);
+    dl.accept();
+    await until(() => dl.files[0]!.state === 'failed');
+    expect(dl.files[0]!.error).toMatch(/do not match the file's root hash/);
+    expect(sstats.bytesSent).toBe(2 * PIECE_SIZE);
+  });
+});
+
 describe('rate limit', () => {
   it('caps the requested bytes per second', async () => {
     const { seeds, manifest, keys } = await makeFiles([6 * PIECE_SIZE], true);
