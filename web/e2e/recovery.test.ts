@@ -92,7 +92,13 @@ describe('recovery after a resume with recovered:false', () => {
       90_000,
       'the sender resumed with recovered:false',
     );
-    assert.notEqual(await bodyNode(sender), senderNode, 'the sender moved to the live node');
+    // data-node follows the (throttled) render, not the welcome itself: await it
+    await e2e.poll(
+      () => sender.evaluate(() => document.body.getAttribute('data-node') ?? ''),
+      (node) => node !== '' && node !== senderNode,
+      10_000,
+      'the sender moved to the live node',
+    );
     const asked = await e2e.poll(
       () => theLink(sender),
       (l) => l.resyncsSent === 1,

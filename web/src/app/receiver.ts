@@ -74,6 +74,10 @@ interface PeerConn {
   seed: SeedSession;
 }
 
+/** Shown when the sender itself refused our key proof (its signature says it is the sender). */
+const WRONG_KEY_SIGNER_MESSAGE =
+  'The sender does not accept this link’s key: the link is damaged — copy the whole link again';
+
 const roleOf = (meta: unknown) => (meta as { role?: string } | undefined)?.role;
 
 export class ReceiverSession {
@@ -176,6 +180,15 @@ export class ReceiverSession {
         close: (id) => this.linkClosed(id),
       },
       this.contentKey!,
+      {
+        check: {
+          signerHash: this.signer,
+          // the link's signer refused our key proof: the link's key is damaged, not a stranger's
+          onWrongKey: () => {
+            if (!this.manifest) this.fail('wrong-key', WRONG_KEY_SIGNER_MESSAGE);
+          },
+        },
+      },
     );
     for (const ev of ['status', 'peerJoined', 'peerLeft', 'welcome'] as const)
       sig.on(ev, () => this.changed());

@@ -242,7 +242,7 @@ export class SenderSession {
 
   /** Creates the room on the least-loaded node (POST /api/rooms) and joins it. */
   async start(overrideUrl?: string | null): Promise<void> {
-    await this.signer;
+    const signer = await this.signer;
     const placement = this.opts.existing
       ? await locateRoom(this.opts.existing.room)
       : await createRoom();
@@ -281,6 +281,7 @@ export class SenderSession {
         },
       },
       fromBase64Url(this.key),
+      { identity: signer },
     );
     sig.on('status', () => this.changed());
     sig.on('peerJoined', () => this.changed());

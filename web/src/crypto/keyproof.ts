@@ -19,6 +19,8 @@ export const PROOF_MAC_BYTES = 32;
 const PROOF_SALT = utf8('keyproof');
 const PROOF_INFO = utf8('p2p-share/v1/keyproof');
 const PROOF_LABEL = utf8('p2p-share key proof v1');
+/** Domain separation of the sender's signature over a proof exchange (see signerStatement). */
+const SIGNER_LABEL = utf8('p2p-share signer proof v1');
 
 export function deriveProofKey(contentKey: Uint8Array): Uint8Array {
   return hkdf(sha256, contentKey, PROOF_SALT, PROOF_INFO, 32);
@@ -44,16 +46,28 @@ function lengthPrefixed(b: Uint8Array): Uint8Array {
   return concatBytes(len, b);
 }
 
-export function proofMac(proofKey: Uint8Array, p: ProofInput): Uint8Array {
-  const msg = concatBytes(
-    PROOF_LABEL,
+function statement(label: Uint8Array, p: ProofInput): Uint8Array {
+  return concatBytes(
+    label,
     lengthPrefixed(utf8(p.room)),
     lengthPrefixed(utf8(p.prover)),
     lengthPrefixed(utf8(p.verifier)),
     lengthPrefixed(p.challenge),
     lengthPrefixed(p.nonce),
   );
-  return hmac(sha256, proofKey, msg);
+}
+
+export function proofMac(proofKey: Uint8Array, p: ProofInput): Uint8Array {
+  return hmac(sha256, proofKey, statement(PROOF_LABEL, p));
+}
+
+/**
+ * What the share's sender signs (with its manifest key) next to each proof it sends: the same
+ * fields under a label of its own. A receiver whose key proof fails against a peer that signs
+ * this for the link's signer hash talks to the real sender, so its own key is the wrong one.
+ */
+export function signerStatement(p: ProofInput): Uint8Array {
+  return statement(SIGNER_LABEL, p);
 }
 
 /** Constant-time comparison (time depends on the length only, never on where bytes differ). */

@@ -9,12 +9,14 @@
  * WebCrypto's non-extractable key, or noble where WebCrypto has no ECDSA.
  */
 import { p256 } from '@noble/curves/nist.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { asBuffer, concatBytes, fromBase64Url, toBase64Url, utf8 } from './bytes';
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIG = { name: 'ECDSA', hash: 'SHA-256' } as const;
 /** Domain separation: a signature over a manifest is never valid for anything else. */
 const MANIFEST_CONTEXT = utf8('p2p-share/v2/manifest\n');
+const KEY_PROOF_CONTEXT = utf8('p2p-share/v2/key-proof\n');
 /** Raw uncompressed P-256 point. */
 export const PUBLIC_KEY_BYTES = 65;
 /** IEEE P1363 r ‖ s. */
@@ -27,6 +29,8 @@ export interface ShareSigner {
   /** base64url raw public key */
   readonly publicKey: string;
   signManifest(manifestJson: string): Promise<string>;
+  /** base64url signature over a key-proof statement (crypto/keyproof.ts signerStatement) */
+  signKeyProof(statement: Uint8Array): Promise<string>;
 }
 
 export async function newShareSigner(): Promise<ShareSigner> {
@@ -38,15 +42,17 @@ export async function newShareSigner(): Promise<ShareSigner> {
   }
   const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
   const signerHash = await hashPublicKey(raw);
+  const sign = async (context: Uint8Array, data: Uint8Array) =>
+    toBase64Url(
+      new Uint8Array(
+        await crypto.subtle.sign(SIG, pair.privateKey, asBuffer(concatBytes(context, data))),
+      ),
+    );
   return {
     signerHash,
     publicKey: toBase64Url(raw),
-    async signManifest(json) {
-      const data = concatBytes(MANIFEST_CONTEXT, utf8(json));
-      return toBase64Url(
-        new Uint8Array(await crypto.subtle.sign(SIG, pair.privateKey, asBuffer(data))),
-      );
-    },
+    signManifest: (json) => sign(MANIFEST_CONTEXT, utf8(json)),
+    signKeyProof: (st) => sign(KEY_PROOF_CONTEXT, st),
   };
 }
 
@@ -54,11 +60,13 @@ export async function newShareSigner(): Promise<ShareSigner> {
 async function nobleSigner(): Promise<ShareSigner> {
   const secret = p256.utils.randomSecretKey();
   const raw = p256.getPublicKey(secret, false);
+  const sign = (context: Uint8Array, data: Uint8Array) =>
+    Promise.resolve(toBase64Url(p256.sign(concatBytes(context, data), secret)));
   return {
     signerHash: await hashPublicKey(raw),
     publicKey: toBase64Url(raw),
-    signManifest: (json) =>
-      Promise.resolve(toBase64Url(p256.sign(concatBytes(MANIFEST_CONTEXT, utf8(json)), secret))),
+    signManifest: (json) => sign(MANIFEST_CONTEXT, utf8(json)),
+    signKeyProof: (st) => sign(KEY_PROOF_CONTEXT, st),
   };
 }
 
@@ -111,4 +119,23 @@ export async function verifySignedManifest(env: unknown, signerHash: string): Pr
   }
   if (!ok) throw new SignatureError('signature does not verify');
   return e.m;
+}
+
+/**
+ * Whether `sig` is the link's signer's signature over a key-proof statement: `pub` hashes to the
+ * link's signer hash and the signature verifies. Synchronous (noble), for the handshake.
+ */
+export function verifyKeyProofSignature(
+  pub: Uint8Array,
+  sig: Uint8Array,
+  statement: Uint8Array,
+  signerHash: string,
+): boolean {
+  if (pub.length !== PUBLIC_KEY_BYTES || sig.length !== SIGNATURE_BYTES) return false;
+  if (toBase64Url(sha256(pub)) !== signerHash) return false;
+  try {
+    return p256.verify(sig, concatBytes(KEY_PROOF_CONTEXT, statement), pub, { lowS: false });
+  } catch {
+    return false;
+  }
 }

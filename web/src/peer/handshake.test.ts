@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { deriveProofKey } from '../crypto/keyproof';
+import { newShareSigner } from '../crypto/signing';
 import {
   isKeyProofMessage,
   KeyProofHandshake,
   type KeyProofMessage,
   MAX_ANSWERS_PER_PEER,
+  type SignerCheck,
+  type SignerIdentity,
 } from './handshake';
 
 const ROOM = 'room-aaaaaaaaaaaaaaaa';
@@ -17,7 +20,7 @@ class Net {
   readonly peers = new Map<string, { hs: KeyProofHandshake; proven: string[] }>();
   sent: { from: string; to: string; data: KeyProofMessage }[] = [];
 
-  add(id: string, key: Uint8Array) {
+  add(id: string, key: Uint8Array, identity?: SignerIdentity, check?: SignerCheck) {
     const proven: string[] = [];
     const hs = new KeyProofHandshake(
       deriveProofKey(key),
@@ -28,6 +31,8 @@ class Net {
         this.sent.push({ from: id, to, data });
       },
       (p) => proven.push(p),
+      identity ?? null,
+      check ?? null,
     );
     this.peers.set(id, { hs, proven });
     return hs;
@@ -39,6 +44,21 @@ class Net {
       if (!drop(m)) this.peers.get(m.to)?.hs.handle(m.from, m.data);
     }
   }
+
+  /** run() until no signature is still being made (the signer signs asynchronously) */
+  async settle() {
+    for (let n = 0; n < 20; n++) {
+      this.run();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    this.run();
+  }
+}
+
+/** A receiver's signer check that records whom it blamed for a wrong key. */
+function recorder(signerHash: string) {
+  const blamed: string[] = [];
+  return { blamed, check: { signerHash, onWrongKey: (id: string) => blamed.push(id) } };
 }
 
 describe('key-proof handshake', () => {
@@ -145,5 +165,58 @@ describe('key-proof handshake', () => {
     expect(isKeyProofMessage({ kp: 'hello', n, extra: 'x'.repeat(1e5) })).toBe(false);
     expect(isKeyProofMessage({ desc: { type: 'offer', sdp: '' } })).toBe(false);
     expect(isKeyProofMessage(null)).toBe(false);
+  });
+
+  it('a damaged key is told apart from a stranger by the link’s signer', async () => {
+    const sender = await newShareSigner();
+    // the real sender, a receiver whose link's content key is damaged (signer hash intact)
+    const net = new Net();
+    const damaged = recorder(sender.signerHash);
+    net.add('s', KEY, sender);
+    net.add('r', WRONG, undefined, damaged.check).challenge('s');
+    await net.settle();
+    expect(damaged.blamed).toEqual(['s']);
+    expect(net.sent.filter((m) => m.data.kp === 'signer').every((m) => m.from === 's')).toBe(true);
+
+    // a stranger that signs with its own key pair, against an honest receiver with the right key
+    const forger = await newShareSigner();
+    const net2 = new Net();
+    const honest = recorder(sender.signerHash);
+    net2.add('f', WRONG, forger);
+    net2.add('r', KEY, undefined, honest.check).challenge('f');
+    await net2.settle();
+    expect(net2.peers.get('r')!.hs.refused('f')).toBe(true);
+    expect(honest.blamed).toEqual([]);
+
+    // ...nor can it replay the real sender's signature (made for another receiver's challenge)
+    const signed = net.sent.find((m) => m.data.kp === 'signer')!.data;
+    const net3 = new Net();
+    const victim = recorder(sender.signerHash);
+    const r3 = net3.add('r', KEY, undefined, victim.check);
+    r3.challenge('s');
+    r3.handle('s', { kp: 'proof', n: 'A'.repeat(43), mac: 'A'.repeat(43) });
+    r3.handle('s', signed);
+    expect(r3.refused('s')).toBe(true);
+    expect(victim.blamed).toEqual([]);
+
+    // two key holders: the sender's signatures change nothing
+    const net4 = new Net();
+    const fine = recorder(sender.signerHash);
+    net4.add('s', KEY, sender);
+    const r4 = net4.add('r', KEY, undefined, fine.check);
+    r4.challenge('s');
+    await net4.settle();
+    expect(r4.proven('s')).toBe(true);
+    expect(fine.blamed).toEqual([]);
+  });
+
+  it('accepts only well-formed signer messages', () => {
+    const n = 'A'.repeat(43);
+    const pub = 'B'.repeat(87);
+    const sig = 'C'.repeat(86);
+    expect(isKeyProofMessage({ kp: 'signer', n, pub, sig })).toBe(true);
+    expect(isKeyProofMessage({ kp: 'signer', n, pub: pub + 'B', sig })).toBe(false);
+    expect(isKeyProofMessage({ kp: 'signer', n, pub, sig: sig.slice(1) })).toBe(false);
+    expect(isKeyProofMessage({ kp: 'signer', n, pub, sig, x: 1 })).toBe(false);
   });
 });

@@ -11,7 +11,12 @@ import { deriveProofKey } from '../crypto/keyproof';
 import type { SignalingClient } from '../signaling/client';
 import type { PeerInfo } from '../signaling/messages';
 import type { DataLink, LinkHealth } from './link';
-import { KeyProofHandshake, looksLikeKeyProof } from './handshake';
+import {
+  KeyProofHandshake,
+  looksLikeKeyProof,
+  type SignerCheck,
+  type SignerIdentity,
+} from './handshake';
 import { isPeerSignal, PeerLink } from './peer';
 
 export interface MeshHandlers {
@@ -33,6 +38,8 @@ export class Mesh {
     private readonly h: MeshHandlers,
     /** the link's raw content key: the key proof is derived from it */
     contentKey: Uint8Array,
+    /** the sender signs its proofs; a receiver checks a refusing peer against the link's signer */
+    signer: { identity?: SignerIdentity; check?: SignerCheck } = {},
   ) {
     this.handshake = new KeyProofHandshake(
       deriveProofKey(contentKey),
@@ -40,6 +47,8 @@ export class Mesh {
       () => sig.peerId,
       (to, d) => sig.signal(to, d),
       (id) => this.proven(id),
+      signer.identity ?? null,
+      signer.check ?? null,
     );
     sig.on('welcome', (w) => {
       for (const p of w.peers) this.meet(p);
