@@ -6,13 +6,21 @@
 //             the engine's cost into protocol and crypto+hashing
 //   pairdrop — PairDrop v1.11.2 (../shared/bench-anchors), unpacked, `npm ci`-installed and started
 //             by this script, driven through its own UI (--pairdrop <tarball>, default the anchor)
-// Per run: MiB/s, CPU-seconds of every Chromium process per 100 MB moved (utime+stime from /proc
-// over the browser's process tree), the receiver renderer's peak RSS growth (its PID: the
-// renderer process that appeared when the receiver's page opened), and for the engine the time
-// from choosing the file to the share link.
-// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-pairdrop] [--no-raw]
+// Each side is its own Chromium with a persistent profile in a fresh temporary directory (two
+// devices): an off-the-record context keeps OPFS in the browser process's memory, and Chromium's
+// in-memory file system refuses writes past about 1.3 GB, so a 4 GiB receiver needs a disk profile.
+// Per run: MiB/s, CPU-seconds of every process of both Chromium trees per 100 MB moved
+// (utime+stime from /proc), the receiver renderer's peak RSS growth (its PID: the renderer
+// process that appeared when the receiver's page opened), and for the engine the time from
+// choosing the file to the share link.
+// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-pairdrop] [--no-raw] [--no-plain] [--threads]
+//        (--threads: print where the CPU went, by process and by thread, from /proc;
+//         --profile <dir>: also the engine pages' JS profiles, saved and summarised by self time)
+//        node run.mjs --table [--rounds 3] [--sizes 256,1024,4096]   the issue-15 table in one interleaved run: 256 MiB × rounds
+//                                            and 1 GiB × 1 (raw, engine, PairDrop), then 4 GiB (engine)
 // (the engine waits up to max(10 min, 1 s per MiB) for a transfer: a 4 GiB run at a few MB/s)
-// Prints a table and one JSON line. Needs the jars (mvn -DskipTests package) and /usr/bin/chromium.
+// Prints a table per size (and with --table the issue's summary) and one JSON line. Needs the jars
+// (mvn -DskipTests package), a production web/dist (npx vite build) and /usr/bin/chromium.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer as httpServer } from 'node:http';
@@ -32,17 +40,34 @@ const arg = (k, d) => {
 };
 const SMOKE = argv.includes('--smoke');
 const QUICK = argv.includes('--quick') || SMOKE;
+const TABLE = argv.includes('--table');
 const MIB = Number(arg('--mib', SMOKE ? 2 : QUICK ? 8 : 256));
-const ROUNDS = Number(arg('--rounds', QUICK ? 1 : 2));
+const ROUNDS = Number(arg('--rounds', TABLE ? 3 : QUICK ? 1 : 2));
 const ONLY = arg('--only', null);
-const BYTES = MIB * 1024 * 1024;
-const BUDGET_MS = Number(arg('--budget-s', SMOKE ? 300 : QUICK ? 300 : 1500)) * 1000;
+const THREADS = TABLE || argv.includes('--threads');
+/** --profile <dir>: JS CPU profiles (.cpuprofile) of the engine's two pages' main threads */
+const PROFILE_DIR = arg('--profile', null);
+const WITH_PLAIN = !SMOKE && !TABLE && !argv.includes('--no-plain');
+const BUDGET_MS = Number(arg('--budget-s', SMOKE ? 300 : QUICK ? 300 : TABLE ? 3600 : 1500)) * 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // the same launch flags as the e2e tests (see web/README.md, "Headless Chromium")
 const ARGS = JSON.parse(readFileSync(join(ROOT, 'web', 'e2e', 'chromium-args.json'), 'utf8'));
 // the anchor beside the repository (../shared/bench-anchors), or /work/shared for a worktree
 const PAIRDROP_TGZ = arg('--pairdrop', [join(ROOT, '..', 'shared'), '/work/shared'].map((d) => join(d, 'bench-anchors', 'pairdrop-31ec776.tar.gz')).find((f) => existsSync(f)) ?? 'pairdrop-31ec776.tar.gz');
+const WITH_RAW = !argv.includes('--no-raw') && (ONLY === null || ONLY === 'raw');
+const WITH_ENGINE = ONLY === null || ONLY === 'engine';
 const WITH_PAIRDROP = !argv.includes('--no-pairdrop') && (ONLY === null || ONLY === 'pairdrop');
+const modes = (...ms) => ms.filter((m) => ({ raw: WITH_RAW, engine: WITH_ENGINE, pairdrop: WITH_PAIRDROP })[m]);
+/** What to run: sizes, rounds, modes (interleaved per round). */
+// --sizes a,b,c changes the table's sizes (a smoke test of --table: --sizes 2,4,8 --rounds 1)
+const [S1, S2, S3] = (arg('--sizes', '256,1024,4096') ?? '').split(',').map(Number);
+const PLANS = TABLE
+  ? [
+      { mib: S1, rounds: ROUNDS, modes: modes('raw', 'engine', 'pairdrop') },
+      { mib: S2, rounds: 1, modes: modes('raw', 'engine', 'pairdrop') },
+      { mib: S3, rounds: 1, modes: modes('engine') },
+    ]
+  : [{ mib: MIB, rounds: ROUNDS, modes: modes('raw', 'engine', 'pairdrop') }];
 const SIG_JAR = process.env.SIGNALING_JAR || join(ROOT, 'signaling-node/target/signaling-node.jar');
 const BAL_JAR = process.env.BALANCER_JAR || join(ROOT, 'load-balancer/target/load-balancer.jar');
 
@@ -122,16 +147,77 @@ function tree(root) {
   }
   return out;
 }
-/** CPU seconds used so far by live processes of the tree, plus those that exited (children's cutime is not kept for Chromium's zygote) */
-const cpuSeen = new Map();
-function treeCpu(root) {
-  for (const p of tree(root)) {
-    const st = procStat(p);
-    if (st) cpuSeen.set(p, st.cpu);
+/** What a Chromium process is, from its command line: browser, renderer, gpu, network, utility, zygote. */
+function kindOf(pid) {
+  let cmd = '';
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return 'gone';
   }
-  let t = 0;
-  for (const v of cpuSeen.values()) t += v;
-  return t;
+  const type = /--type=([a-z-]+)/.exec(cmd)?.[1];
+  if (!type) return 'browser';
+  if (type === 'utility' && cmd.includes('NetworkService')) return 'network';
+  return type.replace('-process', '');
+}
+/** Threads of a process: [tid, name, CPU seconds]. */
+function threadsOf(pid) {
+  const out = [];
+  let tids = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.push([Number(tid), name, (Number(f[11]) + Number(f[12])) / CLK_TCK]);
+    } catch {}
+  }
+  return out;
+}
+/**
+ * CPU seconds used by the process trees of `devs` ({root, side}) from now until stop(), per
+ * thread: sampled every second so that threads and processes that exit meanwhile still count
+ * (children's cutime is not kept for Chromium's zygote), and per measurement so that a reused id
+ * cannot carry an old total. stop() gives the total and the split by process and by thread
+ * ("receiver renderer", "receiver renderer: DedicatedWorker thread", ...).
+ */
+function cpuMeter(devs) {
+  const seen = new Map(); // tid -> { label, start, last }
+  const sample = (first) => {
+    for (const { root, side } of devs)
+      for (const p of tree(root)) {
+        const kind = `${side} ${kindOf(p)}`;
+        for (const [tid, name, cpu] of threadsOf(p)) {
+          const t = seen.get(tid);
+          if (t && t.kind === kind) t.last = cpu;
+          else seen.set(tid, { kind, name, start: first ? cpu : 0, last: cpu });
+        }
+      }
+  };
+  sample(true);
+  const t = setInterval(() => sample(false), 1000);
+  return () => {
+    clearInterval(t);
+    sample(false);
+    let total = 0;
+    const byProcess = {};
+    const byThread = {};
+    for (const x of seen.values()) {
+      const d = x.last - x.start;
+      if (d <= 0) continue;
+      total += d;
+      byProcess[x.kind] = (byProcess[x.kind] ?? 0) + d;
+      // pool threads are numbered ("ThreadPoolForeg", "WebRTC_W…"): one line per name
+      const k = `${x.kind}: ${x.name}`;
+      byThread[k] = (byThread[k] ?? 0) + d;
+    }
+    return { total, byProcess, byThread };
+  };
 }
 function renderers(root) {
   return tree(root).filter((p) => {
@@ -150,9 +236,9 @@ function rssBytes(pid) {
     return 0;
   }
 }
-/** Samples the RSS of `pids` (summed) until stopped; growth = peak - first sample. */
+/** Samples the RSS of the processes `pids()` lists (summed) until stopped; growth = peak - first sample. */
 function rssSampler(pids) {
-  const sum = () => pids.reduce((a, p) => a + rssBytes(p), 0);
+  const sum = () => pids().reduce((a, p) => a + rssBytes(p), 0);
   const base = sum();
   let peak = base;
   const t = setInterval(() => (peak = Math.max(peak, sum())), 200);
@@ -162,22 +248,69 @@ function rssSampler(pids) {
     return { baseMB: base / 1e6, growthMB: (peak - base) / 1e6 };
   };
 }
-/** The renderer(s) that appear while `open()` runs: the new page's own process. */
-async function newRenderer(root, open) {
-  const before = new Set(renderers(root));
+/**
+ * Opens the receiver's page; its renderer: every renderer process of the receiver's own browser,
+ * which shows that one page only (listed again at each sample, in case Chromium swaps the process
+ * on navigation).
+ */
+async function newRenderer(dev, open) {
   const v = await open();
   await sleep(300);
-  const fresh = renderers(root).filter((p) => !before.has(p));
-  return { v, pids: fresh };
+  return { v, pids: () => renderers(dev.root) };
 }
-/** Runs `transfer` with CPU and receiver-RSS accounting. */
-async function measured(root, receiverPids, transfer) {
-  const cpu0 = treeCpu(root);
+/** Runs `transfer` of `bytes` with CPU (both browsers) and receiver-RSS accounting. */
+async function measured(devs, bytes, receiverPids, transfer) {
+  const stopCpu = cpuMeter(devs.map((d, i) => ({ root: d.root, side: i === 0 ? 'sender' : 'receiver' })));
   const stopRss = rssSampler(receiverPids);
   const r = await transfer();
   const rss = stopRss();
-  const cpu = treeCpu(root) - cpu0;
-  return { ...r, cpuPer100MB: cpu / (BYTES / 1e8), rssGrowthMB: rss.growthMB, rendererPids: receiverPids.length };
+  const cpu = stopCpu();
+  const per100MB = (o) => Object.fromEntries(Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round((v / (bytes / 1e8)) * 100) / 100]));
+  return { ...r, cpuPer100MB: cpu.total / (bytes / 1e8), cpuByProcess: per100MB(cpu.byProcess), cpuByThread: per100MB(cpu.byThread), rssGrowthMB: rss.growthMB, rendererPids: receiverPids().length };
+}
+
+// ---------- one Chromium per side, each with a persistent profile on disk ----------
+const isChromium = (p) => {
+  try {
+    return readlinkSync(`/proc/${p}/exe`).includes('chromium');
+  } catch {
+    return false;
+  }
+};
+/** Browser processes started by this script (a chromium child of a non-chromium process of ours). */
+const browserRoots = () => tree(process.pid).filter((p) => isChromium(p) && !isChromium(procStat(p)?.ppid));
+async function device(base) {
+  const dir = mkdtempSync(join(tmpdir(), 'p2p-bench-profile-'));
+  const before = new Set(browserRoots());
+  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1000, height: 800 } });
+  const close = async () => {
+    await ctx.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
+  cleanup.push(close);
+  const root = browserRoots().find((p) => !before.has(p));
+  if (!root) throw new Error('no browser pid');
+  // without these, Chromium gathers no ICE candidates on this closed network
+  await ctx.grantPermissions(['camera', 'microphone'], { origin: base });
+  // the profile's first tab is the device's first page: no idle extra tab in the browser
+  let first = ctx.pages()[0] ?? null;
+  const page = async () => {
+    const p = first ?? (await ctx.newPage());
+    first = null;
+    return p;
+  };
+  return { ctx, root, close, page };
+}
+/** A sender and a receiver device for one run; both closed (and their profiles removed) after it. */
+async function withDevices(base, run) {
+  const a = await device(base);
+  const b = await device(base);
+  try {
+    return await run(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+  }
 }
 
 // ---------- raw data channel ----------
@@ -220,37 +353,25 @@ window.send = async (total) => {
 };
 </script>`;
 
-async function rawRun(browser, base, root) {
-  const a = await newCtx(browser, base);
-  const b = await newCtx(browser, base);
-  try {
-    const pa = await a.newPage();
+function rawRun(base, bytes) {
+  return withDevices(base, async (a, b) => {
+    const pa = await a.page();
     await pa.goto(`${base}/raw`);
-    const { v: pb, pids } = await newRenderer(root, async () => {
-      const p = await b.newPage();
+    const { v: pb, pids } = await newRenderer(b, async () => {
+      const p = await b.page();
       await p.goto(`${base}/raw`);
       return p;
     });
     const offer = await pa.evaluate(() => window.offer());
     const answer = await pb.evaluate((o) => window.answer(o), offer);
     await pa.evaluate((x) => window.accept(x), answer);
-    return await measured(root, pids, async () => {
-      const done = pb.evaluate((n) => window.expect(n), BYTES);
-      const t0 = await pa.evaluate((n) => window.send(n), BYTES);
+    return await measured([a, b], bytes, pids, async () => {
+      const done = pb.evaluate((n) => window.expect(n), bytes);
+      const t0 = await pa.evaluate((n) => window.send(n), bytes);
       const t1 = await done;
       return { secs: (t1 - t0) / 1000 };
     });
-  } finally {
-    await a.close();
-    await b.close();
-  }
-}
-
-async function newCtx(browser, base) {
-  const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 } });
-  // without these, Chromium gathers no ICE candidates on this closed network
-  await ctx.grantPermissions(['camera', 'microphone'], { origin: base });
-  return ctx;
+  });
 }
 
 // ---------- the engine ----------
@@ -312,11 +433,45 @@ async function poll(fn, ok, ms, what) {
   return v;
 }
 
-async function engineRun(browser, base, file, plain, root) {
-  const a = await newCtx(browser, base);
-  const b = await newCtx(browser, base);
-  try {
-    const sender = await a.newPage();
+/** The receiver page's error (the app's `error` element), if it shows one. */
+async function pageError(page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('[data-testid="error"]');
+    const code = el?.getAttribute('data-code');
+    return code ? `${code}: ${el.textContent}` : null;
+  });
+}
+
+/** Starts the V8 sampling profiler of a page's main thread; stop() saves it and prints its top functions. */
+async function jsProfiler(ctx, page, name) {
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    // self time per function, from the samples
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const dt = (profile.timeDeltas[i] ?? 0) / 1000;
+      total += dt;
+      const c = byId.get(id).callFrame;
+      const k = `${c.functionName || '(anonymous)'} ${c.url ? `${c.url.split('/').pop()}:${c.lineNumber + 1}` : ''}`.trim();
+      self.set(k, (self.get(k) ?? 0) + dt);
+    });
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    console.log(`\n  JS profile ${name} (${(total / 1000).toFixed(1)} s sampled; self time):`);
+    for (const [k, v] of top) console.log(`    ${(v / 1000).toFixed(2).padStart(7)} s ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  };
+}
+
+function engineRun(base, file, bytes, plain) {
+  return withDevices(base, async (a, b) => {
+    const sender = await a.page();
     const errors = [];
     sender.on('pageerror', (e) => errors.push(e.message));
     await sender.goto(`${base}/${plain ? '?plain=1' : ''}`);
@@ -326,25 +481,41 @@ async function engineRun(browser, base, file, plain, root) {
     await link.waitFor({ state: 'visible', timeout: 120000 });
     const url = await poll(() => link.inputValue(), (v) => v.includes('/r/') && v.includes('#'), 120000, 'share link');
     const linkSecs = (Date.now() - chosen) / 1000;
-    const { v: receiver, pids } = await newRenderer(root, async () => {
-      const p = await b.newPage();
+    const { v: receiver, pids } = await newRenderer(b, async () => {
+      const p = await b.page();
       p.on('pageerror', (e) => errors.push(e.message));
       await p.goto(url);
       return p;
     });
     await poll(() => rowsOf(receiver), (r) => r.length === 1, 60000, 'offered row');
-    const r = await measured(root, pids, async () => {
+    const tag = `engine-${bytes / 1048576}MiB-${Date.now()}`;
+    const profilers = PROFILE_DIR ? [await jsProfiler(a.ctx, sender, `${tag}-sender`), await jsProfiler(b.ctx, receiver, `${tag}-receiver`)] : [];
+    const r = await measured([a, b], bytes, pids, async () => {
       await receiver.getByTestId('accept').click({ timeout: 60000 });
       const t0 = Date.now();
-      await poll(() => rowsOf(receiver), (r) => r.length === 1 && r[0].state === 'done', Math.max(600000, MIB * 1000), 'transfer done');
+      let said = t0;
+      await poll(
+        async () => {
+          const rows = await rowsOf(receiver);
+          // a failed transfer (e.g. storage full) ends the wait with the page's own message
+          const shown = rows[0]?.state === 'failed' || rows[0]?.state === 'done' ? null : await pageError(receiver);
+          if (shown || rows[0]?.state === 'failed') throw new Error(`engine transfer failed: ${shown ?? 'row failed'} (${rows[0]?.bytes} bytes)`);
+          if (Date.now() - said > 30000) {
+            said = Date.now();
+            step(`engine: ${((rows[0]?.bytes ?? 0) / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} verified`);
+          }
+          return rows;
+        },
+        (r) => r.length === 1 && r[0].state === 'done',
+        Math.max(600000, (bytes / 1048576) * 1000),
+        'transfer done',
+      );
       return { secs: (Date.now() - t0) / 1000 };
     });
+    for (const stop of profilers) await stop();
     if (errors.length) console.error('page errors:', errors.slice(0, 3));
     return { ...r, linkSecs };
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 }
 
 // ---------- PairDrop (the anchor), through its own UI ----------
@@ -366,21 +537,19 @@ async function startPairDrop(dir) {
   return `http://localhost:${port}`;
 }
 
-async function pairdropRun(browser, base, file, root) {
-  const a = await newCtx(browser, base);
-  const b = await newCtx(browser, base);
-  try {
-    const sender = await a.newPage();
+function pairdropRun(base, file, bytes) {
+  return withDevices(base, async (a, b) => {
+    const sender = await a.page();
     await sender.goto(base);
-    const { v: receiver, pids } = await newRenderer(root, async () => {
-      const p = await b.newPage();
+    const { v: receiver, pids } = await newRenderer(b, async () => {
+      const p = await b.page();
       await p.goto(base);
       return p;
     });
     // the receiver's device appears as a peer on the sender's page (same address)
     const peer = sender.locator('x-peer');
     await peer.first().waitFor({ state: 'attached', timeout: 60000 });
-    return await measured(root, pids, async () => {
+    return await measured([a, b], bytes, pids, async () => {
       const chosen = Date.now();
       await peer.first().locator('input[type=file]').setInputFiles(file);
       const accept = receiver.locator('#accept-request');
@@ -392,15 +561,12 @@ async function pairdropRun(browser, base, file, root) {
       await poll(
         () => receiver.evaluate(() => { const d = document.querySelector('#download-btn'); return !!d && !d.disabled && document.querySelector('#receive-file-dialog')?.hasAttribute('show'); }),
         (x) => x,
-        900000,
+        Math.max(900000, (bytes / 1048576) * 1000),
         'pairdrop file received',
       );
       return { secs: (Date.now() - t0) / 1000, requestSecs: (t0 - chosen) / 1000 };
     });
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 }
 
 // ---------- main ----------
@@ -409,10 +575,65 @@ function machine() {
   return { nproc: Number(execFileSync('nproc').toString().trim()), cpu: model, loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') };
 }
 
+const median = (xs) => {
+  const v = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+};
+
+function printSize(mib, rounds, rows) {
+  const mine = rows.filter((r) => r.mib === mib);
+  const med = (mode) => median(mine.filter((r) => r.mode.startsWith(mode)).map((r) => r.mibPerSec));
+  console.log(`\n${mib} MiB between two Chromium instances (persistent profiles) on loopback, ${rounds} round(s), interleaved`);
+  console.log('mode'.padEnd(36) + 'round'.padStart(6) + 'seconds'.padStart(10) + 'MB/s'.padStart(8) + 'CPU-s/100MB'.padStart(13) + 'rcv RSS +MB'.padStart(13) + 'link s'.padStart(8) + '  vs raw (same round)');
+  for (const r of mine) {
+    const sameRaw = mine.find((x) => x.round === r.round && x.mode.startsWith('raw'));
+    const vs = sameRaw ? (r.mibPerSec / sameRaw.mibPerSec).toFixed(2) : '-';
+    console.log(r.mode.padEnd(36) + String(r.round).padStart(6) + r.secs.toFixed(2).padStart(10) + r.mbPerSec.toFixed(1).padStart(8) + r.cpuPer100MB.toFixed(1).padStart(13) + r.rssGrowthMB.toFixed(0).padStart(13) + (r.linkSecs === null ? '-' : r.linkSecs.toFixed(2)).padStart(8) + '  ' + vs);
+  }
+  if (THREADS) {
+    // where the CPU went, per 100 MB: by process, then the busiest threads (first round of each mode)
+    for (const r of mine.filter((x) => x.round === 1)) {
+      console.log(`\n  ${r.mode}, CPU-s per 100 MB by process: ${Object.entries(r.cpuByProcess).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(`  busiest threads: ${Object.entries(r.cpuByThread).slice(0, 12).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+    }
+  }
+  const raw = med('raw');
+  const enc = med('engine (');
+  const plain = med('engine ?');
+  const perRound = [...new Set(mine.map((r) => r.round))].map((k) => {
+    const rr = mine.find((r) => r.round === k && r.mode.startsWith('raw'));
+    const eng = mine.find((r) => r.round === k && r.mode.startsWith('engine ('));
+    return rr && eng ? Math.round((eng.mibPerSec / rr.mibPerSec) * 100) / 100 : null;
+  });
+  const ratios = { engineVsRawPerRound: perRound, engineVsRaw: raw && enc ? Math.round((enc / raw) * 100) / 100 : null, plainVsRaw: raw && plain ? Math.round((plain / raw) * 100) / 100 : null };
+  console.log(`\nmedian MiB/s: raw ${raw?.toFixed(1)}, engine ${enc?.toFixed(1) ?? '-'}, engine plain ${plain?.toFixed(1) ?? '-'}; engine/raw = ${ratios.engineVsRaw}, per round ${perRound.join(', ')} (target ≥ 0.9)`);
+  return { mib, medians: { raw, engine: enc, plain }, ratios };
+}
+
+/** The issue-15 table (markdown): medians per size and mode, MB = 10^6 bytes. */
+function printIssueTable(rows) {
+  const pick = (mib, mode, key) => median(rows.filter((r) => r.mib === mib && r.mode.startsWith(mode)).map((r) => r[key]));
+  const f = (x, d = 1) => (x === null ? '–' : x.toFixed(d));
+  const modesOf = [['engine (', 'p2p-share'], ['pairdrop', 'PairDrop'], ['raw', 'raw data channel']];
+  const line = (label, fn, target) => console.log(`| ${label} | ${modesOf.map(([m]) => fn(m)).join(' | ')} | ${target} |`);
+  const sizes = [...new Set(rows.map((r) => r.mib))];
+  console.log(`\n| figure | ${modesOf.map(([, n]) => n).join(' | ')} | target |`);
+  console.log('|---|---|---|---|---|');
+  for (const mib of sizes) {
+    const n = rows.filter((r) => r.mib === mib && r.mode.startsWith('raw')).length;
+    line(`${mib} MiB, MB/s (median of ${Math.max(1, n)})`, (m) => f(pick(mib, m, 'mbPerSec')), mib === sizes[0] ? '≥ 0.9 × raw and ≥ PairDrop' : '≥ PairDrop');
+  }
+  line('CPU-s per 100 MB (' + sizes.map((s) => `${s} MiB`).join(' / ') + ')', (m) => sizes.map((s) => f(pick(s, m, 'cpuPer100MB'))).join(' / '), '≤ 1.25 × raw');
+  line('receiver renderer growth, MB (' + sizes.map((s) => `${s} MiB`).join(' / ') + ')', (m) => sizes.map((s) => f(pick(s, m, 'rssGrowthMB'), 0)).join(' / '), '≤ 150 at any size');
+  line('choosing a file → share link, s (' + sizes.map((s) => `${s} MiB`).join(' / ') + ')', (m) => (m === 'engine (' ? sizes.map((s) => f(pick(s, m, 'linkSecs'), 2)).join(' / ') : '–'), '≤ 1 s');
+}
+
 async function main() {
   const started = new Date().toISOString();
   const m = machine();
-  console.log(`# browser ${MIB} MiB ${started} | ${m.nproc} cores, ${m.cpu} | load ${m.loadavg}`);
+  console.log(`# browser ${PLANS.map((p) => `${p.mib} MiB × ${p.rounds} (${p.modes.join(', ')})`).join('; ')} ${started} | ${m.nproc} cores, ${m.cpu} | load ${m.loadavg}`);
   // a static origin for the raw page
   const rawPort = await freePort();
   const srv = httpServer((req, res) => {
@@ -422,88 +643,60 @@ async function main() {
   await new Promise((r) => srv.listen(rawPort, '127.0.0.1', r));
   cleanup.push(async () => srv.close());
   const rawBase = `http://127.0.0.1:${rawPort}`;
+  const need = (mode) => PLANS.some((p) => p.modes.includes(mode));
   let cluster = null;
-  let file = null;
-  if (ONLY !== 'raw') {
+  if (need('engine')) {
     step('starting balancer + node');
     cluster = await startCluster();
     step('cluster ready');
-    file = join(cluster.dir, 'synthetic.bin');
-    writeRandomFile(file, BYTES);
   }
   let pairdrop = null;
-  if (WITH_PAIRDROP) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'p2p-bench-data-'));
+  cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  if (need('pairdrop')) {
     const pdDir = mkdtempSync(join(tmpdir(), 'p2p-bench-pairdrop-'));
     cleanup.push(async () => rmSync(pdDir, { recursive: true, force: true }));
     pairdrop = await startPairDrop(pdDir);
-    if (!file) {
-      file = join(pdDir, 'synthetic.bin');
-      writeRandomFile(file, BYTES);
-    }
     step('pairdrop up');
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-  cleanup.push(() => browser.close());
-  // the browser process: the chromium child of this script (the cluster's java processes are too)
-  const isChromium = (p) => {
-    try {
-      return readlinkSync(`/proc/${p}/exe`).includes('chromium');
-    } catch {
-      return false;
-    }
-  };
-  const root = tree(process.pid).find((p) => isChromium(p) && !isChromium(procStat(p)?.ppid));
-  if (!root) throw new Error('no browser pid');
-  step('chromium up');
   const rows = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    const row = (mode, r) => ({ mode, round, secs: r.secs, mibPerSec: MIB / r.secs, mbPerSec: BYTES / 1e6 / r.secs, cpuPer100MB: r.cpuPer100MB, rssGrowthMB: r.rssGrowthMB, linkSecs: r.linkSecs ?? null });
-    if ((ONLY === null || ONLY === 'raw') && !argv.includes('--no-raw')) {
-      const r = await rawRun(browser, rawBase, root);
-      step(`raw: ${r.secs}s`);
-      rows.push(row('raw data channel', r));
-    }
-    if (cluster) {
-      const e = await engineRun(browser, cluster.base, file, false, root);
-      if (e.secs <= 0) throw new Error('engine transfer took no time');
-      step(`engine: ${e.secs}s`);
-      rows.push(row('engine (encrypted, hashed, OPFS)', e));
-      if (!SMOKE && !argv.includes('--no-plain')) {
-        const p = await engineRun(browser, cluster.base, file, true, root);
-        rows.push(row('engine ?plain=1 (no crypto/hash)', p));
+  const summaries = [];
+  for (const plan of PLANS) {
+    const bytes = plan.mib * 1024 * 1024;
+    const file = join(dataDir, `synthetic-${plan.mib}.bin`);
+    if (plan.modes.some((x) => x !== 'raw')) writeRandomFile(file, bytes);
+    for (let round = 1; round <= plan.rounds; round++) {
+      const row = (mode, r) => ({ mode, mib: plan.mib, round, loadavg: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '), secs: r.secs, mibPerSec: plan.mib / r.secs, mbPerSec: bytes / 1e6 / r.secs, cpuPer100MB: r.cpuPer100MB, rssGrowthMB: r.rssGrowthMB, linkSecs: r.linkSecs ?? null, cpuByProcess: r.cpuByProcess, cpuByThread: r.cpuByThread });
+      if (plan.modes.includes('raw')) {
+        const r = await rawRun(rawBase, bytes);
+        step(`${plan.mib} MiB raw: ${r.secs}s`);
+        rows.push(row('raw data channel', r));
+      }
+      if (plan.modes.includes('engine')) {
+        const e = await engineRun(cluster.base, file, bytes, false);
+        if (e.secs <= 0) throw new Error('engine transfer took no time');
+        step(`${plan.mib} MiB engine: ${e.secs}s`);
+        rows.push(row('engine (encrypted, hashed, OPFS)', e));
+        if (WITH_PLAIN) {
+          const p = await engineRun(cluster.base, file, bytes, true);
+          rows.push(row('engine ?plain=1 (no crypto/hash)', p));
+        }
+      }
+      if (plan.modes.includes('pairdrop')) {
+        const d = await pairdropRun(pairdrop, file, bytes);
+        step(`${plan.mib} MiB pairdrop: ${d.secs}s`);
+        rows.push(row('pairdrop v1.11.2', d));
       }
     }
-    if (pairdrop) {
-      const d = await pairdropRun(browser, pairdrop, file, root);
-      step(`pairdrop: ${d.secs}s`);
-      rows.push(row('pairdrop v1.11.2', d));
-    }
+    rmSync(file, { force: true });
+    summaries.push(printSize(plan.mib, plan.rounds, rows));
   }
   await stopEverything();
-  const med = (mode) => {
-    const xs = rows.filter((r) => r.mode.startsWith(mode)).map((r) => r.mibPerSec).sort((a, b) => a - b);
-    if (!xs.length) return null;
-    const h = Math.floor(xs.length / 2);
-    return xs.length % 2 ? xs[h] : (xs[h - 1] + xs[h]) / 2;
-  };
-  const raw = med('raw');
-  const enc = med('engine (');
-  const plain = med('engine ?');
-  console.log(`\n${MIB} MiB between two Chromium contexts on loopback, ${ROUNDS} round(s), interleaved`);
-  console.log('mode'.padEnd(36) + 'round'.padStart(6) + 'seconds'.padStart(10) + 'MB/s'.padStart(8) + 'CPU-s/100MB'.padStart(13) + 'rcv RSS +MB'.padStart(13) + 'link s'.padStart(8) + '  vs raw (same round)');
-  for (const r of rows) {
-    const sameRaw = rows.find((x) => x.round === r.round && x.mode.startsWith('raw'));
-    const vs = sameRaw ? (r.mibPerSec / sameRaw.mibPerSec).toFixed(2) : '-';
-    console.log(r.mode.padEnd(36) + String(r.round).padStart(6) + r.secs.toFixed(2).padStart(10) + r.mbPerSec.toFixed(1).padStart(8) + r.cpuPer100MB.toFixed(1).padStart(13) + r.rssGrowthMB.toFixed(0).padStart(13) + (r.linkSecs === null ? '-' : r.linkSecs.toFixed(2)).padStart(8) + '  ' + vs);
-  }
-  const perRound = [...new Set(rows.map((r) => r.round))].map((k) => {
-    const raw = rows.find((r) => r.round === k && r.mode.startsWith('raw'));
-    const eng = rows.find((r) => r.round === k && r.mode.startsWith('engine ('));
-    return raw && eng ? Math.round((eng.mibPerSec / raw.mibPerSec) * 100) / 100 : null;
-  });
-  const ratios = { engineVsRawPerRound: perRound, engineVsRaw: raw && enc ? Math.round((enc / raw) * 100) / 100 : null, plainVsRaw: raw && plain ? Math.round((plain / raw) * 100) / 100 : null };
-  console.log(`\nmedian MiB/s: raw ${raw?.toFixed(1)}, engine ${enc?.toFixed(1) ?? '-'}, engine plain ${plain?.toFixed(1) ?? '-'}; engine/raw = ${ratios.engineVsRaw}, per round ${perRound.join(', ')} (target ≥ 0.9)`);
-  console.log(JSON.stringify({ bench: 'browser', mib: MIB, rounds: ROUNDS, started, machine: m, rows, medians: { raw, engine: enc, plain }, ratios }));
+  if (TABLE) printIssueTable(rows);
+  const end = machine();
+  console.log(`\n# load at the end ${end.loadavg} (${new Date().toISOString()})`);
+  const first = summaries[0];
+  console.log(JSON.stringify({ bench: 'browser', plans: PLANS, mib: first.mib, rounds: PLANS[0].rounds, started, machine: m, loadEnd: end.loadavg, rows, medians: first.medians, ratios: first.ratios, sizes: summaries }));
 }
 
 main().then(
