@@ -78,6 +78,12 @@ final class FaultClient {
   int recoveredOnFreshJoin;
   int reconnectMessages;
 
+  /**
+   * The last session event: a welcome, a {@code reconnect}, {@code bad-resume}, {@code draining}, a
+   * dropped socket. Until the last one after a fault, the room views may rightly be in flux.
+   */
+  private long lastSessionEventAt;
+
   FaultClient(
       String label,
       String room,
@@ -114,6 +120,10 @@ final class FaultClient {
 
   synchronized Set<String> view() {
     return new LinkedHashSet<>(view);
+  }
+
+  synchronized long lastSessionEventAt() {
+    return lastSessionEventAt;
   }
 
   synchronized int welcomeCount() {
@@ -215,7 +225,9 @@ final class FaultClient {
     }
     ws = null;
     joined = false;
-    dropsAt.add(System.nanoTime());
+    long now = System.nanoTime();
+    dropsAt.add(now);
+    lastSessionEventAt = now;
     scheduleRetry();
   }
 
@@ -267,7 +279,15 @@ final class FaultClient {
       lastSeq = seq;
     }
     long now = System.nanoTime();
-    switch (m.getString("type", "")) {
+    String type = m.getString("type", "");
+    String code = m.getString("code", "");
+    if (type.equals("welcome")
+        || type.equals("reconnect")
+        || code.equals("bad-resume")
+        || code.equals("draining")) {
+      lastSessionEventAt = now;
+    }
+    switch (type) {
       case "welcome" -> {
         joined = true;
         backoffMs = 0;
@@ -305,7 +325,6 @@ final class FaultClient {
         timers.execute(this::relocate);
       }
       case "error" -> {
-        String code = m.getString("code");
         if ("bad-resume".equals(code)) {
           abandonedAt.add(now);
           token = null;

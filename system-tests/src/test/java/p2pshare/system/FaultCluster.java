@@ -149,6 +149,7 @@ final class FaultCluster implements AutoCloseable {
     private final int index;
     private final Thread thread;
     private volatile boolean stopped;
+    private volatile boolean restarting;
 
     private Supervisor(int index) {
       this.index = index;
@@ -160,11 +161,13 @@ final class FaultCluster implements AutoCloseable {
       while (!stopped) {
         JarProcess p = node(index);
         if (!p.process.isAlive()) {
+          restarting = true;
           synchronized (this) {
             exitCodes.add(p.process.exitValue());
           }
           try {
             restartNode(index);
+            restarting = false;
           } catch (Exception e) {
             synchronized (this) {
               failures.add("restart of node-" + index + " failed: " + e);
@@ -178,6 +181,11 @@ final class FaultCluster implements AutoCloseable {
           return;
         }
       }
+    }
+
+    /** The node runs and no restart is under way (a restart returns once the node is listed). */
+    boolean idle() {
+      return !restarting && node(index).process.isAlive();
     }
 
     /** Stops watching; waits for a restart under way to finish. */

@@ -213,17 +213,13 @@ final class FaultRun implements AutoCloseable {
     return converged() ? (System.nanoTime() - fromNanos) / 1e9 : -1;
   }
 
-  /** Polls for {@code duration}; counts the polls at which the room views were not converged. */
-  int relapsesDuring(Duration duration) throws InterruptedException {
-    long end = System.nanoTime() + duration.toNanos();
-    int relapses = 0;
-    while (System.nanoTime() < end) {
-      if (!converged()) {
-        relapses++;
-      }
-      TimeUnit.MILLISECONDS.sleep(POLL_MS * 2);
+  /** The last session event of any client (System.nanoTime()), see {@link Settling}. */
+  long lastSessionEventAt() {
+    long last = Long.MIN_VALUE;
+    for (FaultClient c : clients) {
+      last = Math.max(last, c.lastSessionEventAt());
     }
-    return relapses;
+    return last;
   }
 
   static boolean await(BooleanSupplier condition, Duration deadline) throws InterruptedException {

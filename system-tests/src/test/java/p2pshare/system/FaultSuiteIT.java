@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -183,7 +184,8 @@ class FaultSuiteIT {
                   cluster.node(2).freeze();
                   TimeUnit.SECONDS.sleep(seconds); // the fault itself lasts this long
                   cluster.node(2).thaw();
-                });
+                },
+                supervisor::idle);
       } finally {
         supervisor.close();
       }
@@ -304,6 +306,13 @@ class FaultSuiteIT {
   /** Returns whether the trial failed. */
   private boolean faultTrial(FaultCluster cluster, FaultTable.Row row, Fault fault)
       throws Exception {
+    return faultTrial(cluster, row, fault, () -> true);
+  }
+
+  /** As above; {@code clusterSettled}: see {@link Settling}. */
+  private boolean faultTrial(
+      FaultCluster cluster, FaultTable.Row row, Fault fault, BooleanSupplier clusterSettled)
+      throws Exception {
     try (FaultRun run = new FaultRun(cluster)) {
       List<FaultClient> clients = run.addRooms(FAULT_ROOMS, 4, 4);
       run.openAll(clients);
@@ -316,51 +325,64 @@ class FaultSuiteIT {
       run.startTraffic(TRAFFIC_PERIOD_MS);
       TimeUnit.SECONDS.sleep(1); // traffic flowing before the fault: the fault must hit it
       fault.inject(run);
-      return finishTrial(cluster, run, row, System.nanoTime());
+      return finishTrial(cluster, run, row, System.nanoTime(), clusterSettled);
     }
   }
 
-  /** From the moment the fault healed: converge, hold past the resume window, then judge. */
+  /** From the moment the fault healed: settle, hold past the resume window, then judge. */
   private boolean finishTrial(FaultCluster cluster, FaultRun run, FaultTable.Row row, long healedAt)
       throws Exception {
-    double seconds = run.awaitConverged(healedAt, CONVERGE_DEADLINE);
-    int wrongAtDeadline = seconds < 0 ? run.wrongPairs() : 0;
-    // A signal sent just before the views converged may still meet a peer that is gone: errors
-    // count from a moment after convergence. During the fault, unknown-peer tells the sender
-    // (not silent); after it, any one is a membership failure.
-    long settledAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    int relapses = seconds < 0 ? 0 : run.relapsesDuring(HOLD);
+    return finishTrial(cluster, run, row, healedAt, () -> true);
+  }
+
+  /**
+   * As above; {@code clusterSettled} says when the processes are back (a node restarted after a
+   * stall): the views are watched until then too ({@link Settling}).
+   */
+  private boolean finishTrial(
+      FaultCluster cluster,
+      FaultRun run,
+      FaultTable.Row row,
+      long healedAt,
+      BooleanSupplier clusterSettled)
+      throws Exception {
+    Settling s = Settling.watch(run, healedAt, CONVERGE_DEADLINE, HOLD, clusterSettled);
     int wrongAtEnd = run.wrongPairs();
     run.stopTraffic();
     run.probe();
     run.awaitQuiet(Duration.ofSeconds(2), Duration.ofSeconds(6));
     FaultChecker.Tally t = FaultChecker.check(run.clients);
-    int unknownAfter = run.unknownPeerSince(settledAt);
+    // A signal sent just before the views settled may still meet a peer that is gone: errors
+    // count from a moment after. During the fault, unknown-peer tells the sender (not silent);
+    // after it, any one is a membership failure.
+    int unknownAfter =
+        s.settledAtNanos < 0
+            ? 0
+            : run.unknownPeerSince(s.settledAtNanos + TimeUnit.SECONDS.toNanos(1));
     boolean failed =
-        seconds < 0
-            || relapses > 0
+        !s.settled()
             || wrongAtEnd > 0
             || t.lost > 0
             || t.duplicated() > 0
             || t.orderViolations > 0
             || t.recoveredOnFreshJoin > 0
             || unknownAfter > 0;
-    row.trial(
-        failed,
-        t,
-        seconds,
-        "converged="
-            + seconds
-            + " wrongPairsAtDeadline="
-            + wrongAtDeadline
-            + " relapses="
-            + relapses
+    String note =
+        s
             + " wrongPairsAtEnd="
             + wrongAtEnd
             + " unknownPeerAfterConverged="
             + unknownAfter
             + " "
-            + t);
+            + t;
+    row.trial(failed, t, s.seconds, note);
+    System.out.println(row.scenario + " trial " + row.trials + " failed=" + failed + " " + note);
+    if (!failed && s.resets > 0) {
+      row.remark(
+          "views looked right before the fault was noticed; settled after "
+              + s.resets
+              + " reset(s)");
+    }
     if (failed) {
       System.out.println("FAILED TRIAL " + row.scenario + "\n" + cluster.logs(60));
     }
