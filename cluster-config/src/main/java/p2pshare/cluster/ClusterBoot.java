@@ -75,6 +75,7 @@ public final class ClusterBoot {
     HazelcastClusterManager clusterManager =
         new HazelcastClusterManager(HazelcastConfigs.forEnv(env));
     options.getEventBusOptions().setHost(env.clusterHost()).setPort(0);
+    env.eventBusTls().ifPresent(tls -> tls.applyTo(options.getEventBusOptions()));
     return Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)
