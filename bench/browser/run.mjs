@@ -13,7 +13,7 @@
 // (utime+stime from /proc), the receiver renderer's peak RSS growth (its PID: the renderer
 // process that appeared when the receiver's page opened), and for the engine the time from
 // choosing the file to the share link.
-// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-pairdrop] [--no-raw] [--no-plain] [--threads]
+// Usage: node run.mjs [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-pairdrop] [--no-raw] [--plain] [--threads]
 //        (--threads: print where the CPU went, by process and by thread, from /proc;
 //         --profile <dir>: also the engine pages' JS profiles, saved and summarised by self time)
 //        node run.mjs --table [--rounds 3] [--sizes 256,1024,4096]   the issue-15 table in one interleaved run: 256 MiB × rounds
@@ -47,7 +47,8 @@ const ONLY = arg('--only', null);
 const THREADS = TABLE || argv.includes('--threads');
 /** --profile <dir>: JS CPU profiles (.cpuprofile) of the engine's two pages' main threads */
 const PROFILE_DIR = arg('--profile', null);
-const WITH_PLAIN = !SMOKE && !TABLE && !argv.includes('--no-plain');
+// ?plain=1 exists only in the test build (vite build --mode test): opt in with --plain
+const WITH_PLAIN = argv.includes('--plain') && !SMOKE && !TABLE;
 const BUDGET_MS = Number(arg('--budget-s', SMOKE ? 300 : QUICK ? 300 : TABLE ? 3600 : 1500)) * 1000;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // the same launch flags as the e2e tests (see web/README.md, "Headless Chromium")
@@ -497,9 +498,11 @@ function engineRun(base, file, bytes, plain) {
       await poll(
         async () => {
           const rows = await rowsOf(receiver);
-          // a failed transfer (e.g. storage full) ends the wait with the page's own message
-          const shown = rows[0]?.state === 'failed' || rows[0]?.state === 'done' ? null : await pageError(receiver);
-          if (shown || rows[0]?.state === 'failed') throw new Error(`engine transfer failed: ${shown ?? 'row failed'} (${rows[0]?.bytes} bytes)`);
+          // a failed transfer (e.g. storage full) ends the wait with the page's own message;
+          // a passing signaling notice (reconnecting) does not
+          const shown = rows[0]?.state === 'done' ? null : await pageError(receiver);
+          const fatal = shown !== null && /^(no-space|storage|wrong-key):/.test(shown);
+          if (fatal || rows[0]?.state === 'failed') throw new Error(`engine transfer failed: ${shown ?? 'row failed'} (${rows[0]?.bytes} bytes)`);
           if (Date.now() - said > 30000) {
             said = Date.now();
             step(`engine: ${((rows[0]?.bytes ?? 0) / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} verified`);

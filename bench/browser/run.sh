@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/browser/run.sh [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--no-plain] [--no-pairdrop] [--threads] [--profile <dir>]
+# bench/browser/run.sh [--mib 256] [--rounds 2] [--quick] [--only raw|engine|pairdrop] [--plain] [--no-pairdrop] [--threads] [--profile <dir>]
 # bench/browser/run.sh --table    the issue-15 table: 256 MiB x 3 + 1 GiB (raw, engine, PairDrop) + 4 GiB (engine), one run
 # Between two Chromium instances (persistent profiles, one per side): raw data channel vs the p2p-share engine vs PairDrop (its own UI), same run.
 # Installs playwright-core from the lock file; needs /usr/bin/chromium and the jars.
