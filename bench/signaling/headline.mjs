@@ -33,12 +33,19 @@ function shippedFlags() {
 
 const cpuPerUnitUs = (cpuS, units) => (units > 0 ? Math.round((cpuS * 1e6) / units) : null);
 
-/** One row per measured phase of an open-loop run; GC figures for JVM systems with a GC log. */
-function rateRows(sys, r, gcLog) {
+/**
+ * One row per measured phase of an open-loop run; GC figures for JVM systems with GC logs (one
+ * file per node: `gcLogs[i]` is node i+1's). With several nodes, GCs are summed, the pause is the
+ * longest, and alloc B/msg is what all nodes allocated per delivered message (a cross-node message
+ * passes through two nodes).
+ */
+function rateRows(sys, r, gcLogs) {
+  const logs = gcLogs == null ? [] : [].concat(gcLogs);
   return r.phases.map((ph, i) => {
     const w = r.windows[i] || {};
-    const up = w.uptimeS?.[0];
-    const gc = gcLog && up ? gcWindow(gcLog, up[0], up[1]) : null;
+    const gcs = logs.map((f, n) => (w.uptimeS?.[n] ? gcWindow(f, w.uptimeS[n][0], w.uptimeS[n][1]) : null));
+    const have = gcs.length > 0 && gcs.every(Boolean);
+    const allocPerSec = have && gcs.every((g) => g.allocBytesPerSec != null) ? gcs.reduce((s, g) => s + g.allocBytesPerSec, 0) : null;
     const msgs = ph.delivered;
     return {
       system: sys.name,
@@ -51,9 +58,9 @@ function rateRows(sys, r, gcLog) {
       p99: ph.latencyMs.p99,
       p999: ph.latencyMs.p999,
       genLagP99: ph.genLagP99Ms,
-      gcs: gc?.collections ?? null,
-      gcMaxMs: gc?.maxPauseMs ?? null,
-      allocBPerMsg: gc?.allocBytesPerSec != null && ph.achievedPerSec ? Math.round(gc.allocBytesPerSec / ph.achievedPerSec) : null,
+      gcs: have ? gcs.reduce((s, g) => s + g.collections, 0) : null,
+      gcMaxMs: have ? Math.max(...gcs.map((g) => g.maxPauseMs)) : null,
+      allocBPerMsg: allocPerSec != null && ph.achievedPerSec ? Math.round(allocPerSec / ph.achievedPerSec) : null,
       core0: w.coresBusyPct?.cpu0,
       core1: w.coresBusyPct?.cpu1,
       errors: ph.serverErrors,
@@ -86,9 +93,11 @@ async function openLoopOn(sys, { pairs, phases, urls }) {
   return runGen({ scenario: 'rate', proto: sys.proto, urls, pairs, phases, setupConc: 32, deadlineS: 240 + phases.reduce((s, p) => s + p.warmupS + p.durationS + 1, 0) }, sys.procs);
 }
 
+/** Our nodes, each with a GC log of its own (two JVMs writing one file overwrite each other's lines). */
 function oursWithGcLog(n, tag) {
-  const gcLog = join(LOGS, `gc-${tag}-${Date.now()}.log`);
-  return startOurs(n, { javaOpts: [gcLogFlag(gcLog)] }).then((sys) => ({ sys, gcLog }));
+  const stamp = Date.now();
+  const gcLog = Array.from({ length: n }, (_, i) => join(LOGS, `gc-${tag}-${stamp}-node${i + 1}.log`));
+  return startOurs(n, { javaOpts: (i) => [gcLogFlag(gcLog[i])] }).then((sys) => ({ sys, gcLog }));
 }
 
 export async function suiteRateHeadline() {
@@ -144,7 +153,7 @@ export async function suiteCrossRate() {
   }
   table(
     `cross-rate: open loop across 2 nodes, ${pairs} pairs (one peer on each node), ${WARM_S} s warm-up, ${WINDOW_S} s window; ` +
-      `every process of a system (both nodes; Redis for Socket.IO) on core ${process.env.BENCH_SERVER_CPU ?? 0}; GC and alloc columns are node 1's`,
+      `every process of a system (both nodes; Redis for Socket.IO) on core ${process.env.BENCH_SERVER_CPU ?? 0}; GCs summed over both nodes, alloc B/msg = both nodes' allocation per delivered message (each message passes through both)`,
     RATE_COLS,
     rows,
   );
@@ -280,79 +289,97 @@ export async function suiteIdleCost() {
  * Bytes allocated per relayed message: one node under an open loop; a JFR recording with only
  * allocation events covers a window; per-thread allocation totals at its start and end, and the
  * sampled allocations by class and by the first p2p-share (or else library) frame.
+ * BENCH_ALLOC_NODES=2: two nodes, one peer of each pair on each (cross-node), a recording on each;
+ * the totals are both nodes' (a cross-node message is read by one node and delivered by the other).
  */
 export async function suiteAlloc() {
-  const pairs = QUICK ? 100 : 400;
+  const pairs = Number(process.env.BENCH_ALLOC_PAIRS || (QUICK ? 100 : 400));
   const rate = Number(process.env.BENCH_ALLOC_RATE || (QUICK ? 2000 : 5000));
-  const file = join(LOGS, `alloc-${Date.now()}.jfr`);
-  const { sys } = { sys: await startOurs(1) };
-  const pid = String(sys.procs[0].pid);
-  let t0;
-  let t1;
+  const nodes = Number(process.env.BENCH_ALLOC_NODES || 1);
+  const stamp = Date.now();
+  const files = Array.from({ length: nodes }, (_, i) => join(LOGS, `alloc-${nodes}n-${stamp}-node${i + 1}.jfr`));
+  const sys = await startOurs(nodes);
+  const pids = sys.procs.map((p) => String(p.pid));
+  let delivered = rate;
   try {
-    await runGen(
-      { scenario: 'rate', proto: 'ours', urls: [sys.urls[0]], pairs, phases: [{ rate, warmupS: WARM_S, durationS: WINDOW_S }], deadlineS: 120 + WARM_S + WINDOW_S },
+    const r = await runGen(
+      { scenario: 'rate', proto: 'ours', urls: sys.urls.slice(0, nodes), pairs, phases: [{ rate, warmupS: WARM_S, durationS: WINDOW_S }], deadlineS: 120 + WARM_S + WINDOW_S },
       sys.procs,
       {
         onEvent: (ev) => {
           if (ev.event === 'window-start') {
-            t0 = Date.now();
-            execFileSync('jcmd', [pid, 'JFR.start', 'name=alloc', `settings=${join(HERE, 'alloc.jfc')}`, `filename=${file}`]);
+            pids.forEach((pid, i) => execFileSync('jcmd', [pid, 'JFR.start', 'name=alloc', `settings=${join(HERE, 'alloc.jfc')}`, `filename=${files[i]}`]));
           } else if (ev.event === 'window-end') {
-            execFileSync('jcmd', [pid, 'JFR.stop', 'name=alloc', `filename=${file}`]);
-            t1 = Date.now();
+            pids.forEach((pid, i) => execFileSync('jcmd', [pid, 'JFR.stop', 'name=alloc', `filename=${files[i]}`]));
           }
         },
       },
     );
+    // what the generator saw delivered in the window, not what it offered (a starved run delivers less)
+    delivered = r.phases?.[0]?.achievedPerSec || 0;
   } finally {
     await sys.stop();
   }
-  const text = execFileSync('jfr', ['print', '--events', 'jdk.ThreadAllocationStatistics', file], { maxBuffer: 1 << 30 }).toString();
-  const byThread = new Map();
-  // the span the totals cover: the recording's own first and last statistics (jcmd takes a while)
-  const stamps = [...text.matchAll(/startTime = (\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
-  const spanS = stamps.length ? Math.max(...stamps) - Math.min(...stamps) : (t1 - t0) / 1000;
-  for (const block of text.split('jdk.ThreadAllocationStatistics {').slice(1)) {
-    const a = Number((/allocated = ([\d.]+) (bytes|kB|MB|GB)/.exec(block) || []).slice(1, 2)[0]);
-    const unit = (/allocated = [\d.]+ (bytes|kB|MB|GB)/.exec(block) || [])[1];
-    const name = (/thread = "([^"]+)"/.exec(block) || [])[1] || '?';
-    const bytes = a * ({ bytes: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[unit] || 1);
-    const r = byThread.get(name) || { min: Infinity, max: 0 };
-    r.min = Math.min(r.min, bytes);
-    r.max = Math.max(r.max, bytes);
-    byThread.set(name, r);
-  }
-  const threads = [...byThread].map(([name, r]) => ({ name, bytes: r.max - r.min })).sort((a, b) => b.bytes - a.bytes);
-  const total = threads.reduce((s, t) => s + t.bytes, 0);
-  const msgs = rate * spanS;
-  const samples = execFileSync('jfr', ['print', '--stack-depth', '30', '--events', 'jdk.ObjectAllocationSample', file], { maxBuffer: 1 << 30 }).toString();
+  const UNITS = { bytes: 1, kB: 1e3, MB: 1e6, GB: 1e9 };
+  const threads = [];
   const byClass = new Map();
   const bySite = new Map();
-  let weightTotal = 0;
-  for (const block of samples.split('jdk.ObjectAllocationSample {').slice(1)) {
-    const cls = (/objectClass = (\S+)/.exec(block) || [])[1] || '?';
-    const wm = /weight = ([\d.]+) (bytes|kB|MB|GB)/.exec(block);
-    const w = wm ? Number(wm[1]) * ({ bytes: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[wm[2]] || 1) : 0;
-    const frames = ((/stackTrace = \[([\s\S]*?)\n\s*\]/.exec(block) || [])[1] || '').split('\n').map((l) => l.trim().replace(/\s+line:.*$/, '')).filter(Boolean);
-    const site = frames.find((f) => f.startsWith('p2pshare.')) || frames.find((f) => !f.startsWith('java.')) || frames[0] || '?';
-    weightTotal += w;
-    byClass.set(cls, (byClass.get(cls) || 0) + w);
-    bySite.set(site, (bySite.get(site) || 0) + w);
+  let total = 0;
+  let msgs = 0;
+  for (const [i, file] of files.entries()) {
+    const text = execFileSync('jfr', ['print', '--events', 'jdk.ThreadAllocationStatistics', file], { maxBuffer: 1 << 30 }).toString();
+    const byThread = new Map();
+    // the span the totals cover: the recording's own first and last statistics (jcmd takes a while)
+    const stamps = [...text.matchAll(/startTime = (\d+):(\d+):([\d.]+)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+    const spanS = stamps.length ? Math.max(...stamps) - Math.min(...stamps) : WINDOW_S;
+    for (const block of text.split('jdk.ThreadAllocationStatistics {').slice(1)) {
+      const m = /allocated = ([\d.]+) (bytes|kB|MB|GB)/.exec(block);
+      const name = (/thread = "([^"]+)"/.exec(block) || [])[1] || '?';
+      const bytes = m ? Number(m[1]) * UNITS[m[2]] : 0;
+      const r = byThread.get(name) || { min: Infinity, max: 0 };
+      r.min = Math.min(r.min, bytes);
+      r.max = Math.max(r.max, bytes);
+      byThread.set(name, r);
+    }
+    // per node: its bytes over its own span, as a rate times the delivered rate's messages
+    const nodeTotal = [...byThread.values()].reduce((s, r) => s + r.max - r.min, 0);
+    const nodeMsgs = delivered * spanS;
+    for (const [name, r] of byThread) threads.push({ name: nodes > 1 ? `node${i + 1} ${name}` : name, perMsg: nodeMsgs ? (r.max - r.min) / nodeMsgs : 0 });
+    total += nodeMsgs ? nodeTotal / nodeMsgs : 0;
+    msgs += nodeMsgs;
+    const samples = execFileSync('jfr', ['print', '--stack-depth', '30', '--events', 'jdk.ObjectAllocationSample', file], { maxBuffer: 1 << 30 }).toString();
+    const cls = new Map();
+    const site = new Map();
+    let weight = 0;
+    for (const block of samples.split('jdk.ObjectAllocationSample {').slice(1)) {
+      const c = (/objectClass = (\S+)/.exec(block) || [])[1] || '?';
+      const wm = /weight = ([\d.]+) (bytes|kB|MB|GB)/.exec(block);
+      const w = wm ? Number(wm[1]) * UNITS[wm[2]] : 0;
+      const frames = ((/stackTrace = \[([\s\S]*?)\n\s*\]/.exec(block) || [])[1] || '').split('\n').map((l) => l.trim().replace(/\s+line:.*$/, '')).filter(Boolean);
+      const f = frames.find((x) => x.startsWith('p2pshare.')) || frames.find((x) => !x.startsWith('java.')) || frames[0] || '?';
+      weight += w;
+      cls.set(c, (cls.get(c) || 0) + w);
+      site.set(f, (site.get(f) || 0) + w);
+    }
+    // sampled weights scaled to this node's measured bytes per message
+    const scale = weight && nodeMsgs ? nodeTotal / nodeMsgs / weight : 0;
+    for (const [k, w] of cls) byClass.set(k, (byClass.get(k) || 0) + w * scale);
+    for (const [k, w] of site) bySite.set(k, (bySite.get(k) || 0) + w * scale);
   }
-  const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, w]) => ({ k, perMsg: Math.round((w / weightTotal) * (total / msgs)), share: Math.round((w * 1000) / weightTotal) / 10 }));
+  const share = (b) => (total ? Math.round((b * 1000) / total) / 10 : 0);
+  const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, b]) => ({ k, perMsg: Math.round(b), share: share(b) }));
   const rows = [
-    { k: `TOTAL (all threads), ${Math.round(msgs)} msgs at ${rate}/s`, perMsg: Math.round(total / msgs), share: 100 },
-    ...threads.slice(0, 5).map((t) => ({ k: `thread ${t.name}`, perMsg: Math.round(t.bytes / msgs), share: Math.round((t.bytes * 1000) / total) / 10 })),
+    { k: `TOTAL (all threads${nodes > 1 ? `, ${nodes} nodes` : ''}), ${delivered}/s delivered of ${rate}/s offered, ${Math.round(msgs / nodes)} msgs`, perMsg: Math.round(total), share: 100 },
+    ...threads.sort((a, b) => b.perMsg - a.perMsg).slice(0, 8).map((t) => ({ k: `thread ${t.name}`, perMsg: Math.round(t.perMsg), share: share(t.perMsg) })),
     ...top(byClass).map((r) => ({ ...r, k: `class ${r.k}` })),
     ...top(bySite).map((r) => ({ ...r, k: `site ${r.k}` })),
   ];
-  table(`alloc: bytes allocated per relayed message (JFR ThreadAllocationStatistics over ${spanS.toFixed(1)} s; classes and sites from allocation samples, scaled to the total)`, [
+  table(`alloc${nodes > 1 ? ` (${nodes} nodes, cross-node: both nodes' bytes per delivered message)` : ''}: bytes allocated per relayed message (JFR ThreadAllocationStatistics over the window; classes and sites from allocation samples, scaled to the total; few samples make them coarse)`, [
     { h: 'B/msg', k: 'perMsg' },
     { h: 'share %', k: 'share', d: 1 },
     { h: 'what', k: 'k' },
   ], rows);
-  return { rate, file, perMsg: Math.round(total / msgs), rows };
+  return { rate, delivered, nodes, files, perMsg: Math.round(total), rows };
 }
 
 /**
@@ -401,7 +428,44 @@ export async function suiteGcChoice() {
   return { rate, pairs, rows };
 }
 
+/**
+ * Cross-node A/B of two node jars, alternating (BENCH_AB_JARS=before.jar,after.jar; `--rounds N`):
+ * two nodes of one jar, one peer of each pair on each, an open loop at BENCH_AB_RATE (3,000/s);
+ * CPU of both nodes and what both allocate per delivered message (one GC log per node). For
+ * development: the same machine state for both jars, whatever the load.
+ */
+export async function suiteCrossAB() {
+  const jars = (process.env.BENCH_AB_JARS || '').split(',').filter(Boolean);
+  if (jars.length !== 2) throw new Error('BENCH_AB_JARS=<before.jar>,<after.jar> is required');
+  const ri = process.argv.indexOf('--rounds');
+  const rounds = ri >= 0 ? Number(process.argv[ri + 1]) : 2;
+  const rate = Number(process.env.BENCH_AB_RATE || 3000);
+  const pairs = Number(process.env.BENCH_AB_PAIRS || 400);
+  const rows = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, jar] of jars.entries()) {
+      const stamp = Date.now();
+      const gcLog = [1, 2].map((n) => join(LOGS, `gc-crossab-${stamp}-node${n}.log`));
+      const sys = await startOurs(2, { jar, javaOpts: (n) => [gcLogFlag(gcLog[n])] });
+      try {
+        const r = await openLoopOn(sys, { pairs, phases: [{ label: `${rate}/s cross-node`, rate, warmupS: WARM_S, durationS: WINDOW_S }], urls: [sys.urls[0], sys.urls[1]] });
+        const [row] = rateRows(sys, r, gcLog);
+        rows.push({ ...row, system: `${'AB'[i]} ${jar.split('/').slice(-3).join('/')}`, round });
+      } finally {
+        await sys.stop();
+      }
+    }
+  }
+  table(`cross-node jar A/B, alternating: 2 nodes on core ${process.env.BENCH_SERVER_CPU ?? 0}, ${pairs} pairs across them, open loop ${rate}/s, ${WARM_S} s warm-up, ${WINDOW_S} s window; alloc = both nodes per delivered message`, [
+    { h: 'jar', k: 'system' },
+    { h: 'round', k: 'round' },
+    ...RATE_COLS.slice(2),
+  ], rows);
+  return { rate, rows };
+}
+
 export const headlineSuites = {
+  'cross-ab': suiteCrossAB,
   rate: suiteRateHeadline,
   'cross-rate': suiteCrossRate,
   connect: suiteConnectCost,

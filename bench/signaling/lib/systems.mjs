@@ -25,10 +25,10 @@ export const NODE_JVM_OPTIONS = `@${join(ROOT, 'signaling-node', 'jvm.options')}
  */
 export const BENCH_MAX_CONNECTIONS_PER_IP = 1_000_000;
 
-/** p2p-share: n signaling nodes forming one Hazelcast cluster. */
-export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu, shippedOptions = true } = {}) {
-  if (!exists(NODE_JAR)) {
-    throw new Error(`${NODE_JAR} is missing: run 'mvn -q -B -ntp -DskipTests package' at the root first`);
+/** p2p-share: n signaling nodes forming one Hazelcast cluster; javaOpts: a list, or (i) => list for node i. */
+export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu, shippedOptions = true, jar = NODE_JAR } = {}) {
+  if (!exists(jar)) {
+    throw new Error(`${jar} is missing: run 'mvn -q -B -ntp -DskipTests package' at the root first`);
   }
   const cluster = randomName('bench');
   const ports = [];
@@ -42,13 +42,13 @@ export async function startOurs(n = 1, { jfr = null, javaOpts = [], cpu, shipped
   const procs = [];
   for (let i = 0; i < n; i++) {
     // shippedOptions=false only for A/B runs of JVM flags themselves (run.sh gc)
-    const opts = [...(shippedOptions ? [NODE_JVM_OPTIONS] : []), ...extra, ...javaOpts];
+    const opts = [...(shippedOptions ? [NODE_JVM_OPTIONS] : []), ...extra, ...(typeof javaOpts === 'function' ? javaOpts(i) : javaOpts)];
     if (jfr && i === 0) opts.push(`-XX:StartFlightRecording=${jfr}`);
     procs.push(
       startProc(
         `ours-node-${i + 1}`,
         'java',
-        [...opts, '-jar', NODE_JAR],
+        [...opts, '-jar', jar],
         {
           NODE_ID: `bench-node-${i + 1}`,
           HOST: '127.0.0.1',
