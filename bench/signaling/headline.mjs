@@ -294,39 +294,47 @@ export async function suiteIdleCost() {
  */
 export async function suiteAlloc() {
   const pairs = Number(process.env.BENCH_ALLOC_PAIRS || (QUICK ? 100 : 400));
-  const rate = Number(process.env.BENCH_ALLOC_RATE || (QUICK ? 2000 : 5000));
+  // BENCH_ALLOC_RATES=lo,hi: two windows; the difference of their byte rates over the difference
+  // of their message rates is what a message costs without the node's fixed background (timers,
+  // Hazelcast's own tasks), which a busy machine's low rates otherwise inflate
+  const rates = (process.env.BENCH_ALLOC_RATES || process.env.BENCH_ALLOC_RATE || (QUICK ? '2000' : '5000')).split(',').map(Number);
   const nodes = Number(process.env.BENCH_ALLOC_NODES || 1);
   const stamp = Date.now();
-  const files = Array.from({ length: nodes }, (_, i) => join(LOGS, `alloc-${nodes}n-${stamp}-node${i + 1}.jfr`));
+  const fileOf = (phase, node) => join(LOGS, `alloc-${nodes}n-${stamp}-p${phase + 1}-node${node + 1}.jfr`);
   const sys = await startOurs(nodes);
   const pids = sys.procs.map((p) => String(p.pid));
-  let delivered = rate;
+  let delivered = rates.map(() => 0);
+  let phase = -1;
   try {
     const r = await runGen(
-      { scenario: 'rate', proto: 'ours', urls: sys.urls.slice(0, nodes), pairs, phases: [{ rate, warmupS: WARM_S, durationS: WINDOW_S }], deadlineS: 120 + WARM_S + WINDOW_S },
+      {
+        scenario: 'rate',
+        proto: 'ours',
+        urls: sys.urls.slice(0, nodes),
+        pairs,
+        phases: rates.map((rate, i) => ({ rate, warmupS: i === 0 ? WARM_S : 5, durationS: WINDOW_S })),
+        deadlineS: 120 + WARM_S + rates.length * (WINDOW_S + 6),
+      },
       sys.procs,
       {
         onEvent: (ev) => {
           if (ev.event === 'window-start') {
-            pids.forEach((pid, i) => execFileSync('jcmd', [pid, 'JFR.start', 'name=alloc', `settings=${join(HERE, 'alloc.jfc')}`, `filename=${files[i]}`]));
+            phase++;
+            pids.forEach((pid, i) => execFileSync('jcmd', [pid, 'JFR.start', `name=alloc${phase}`, `settings=${join(HERE, 'alloc.jfc')}`, `filename=${fileOf(phase, i)}`]));
           } else if (ev.event === 'window-end') {
-            pids.forEach((pid, i) => execFileSync('jcmd', [pid, 'JFR.stop', 'name=alloc', `filename=${files[i]}`]));
+            pids.forEach((pid, i) => execFileSync('jcmd', [pid, 'JFR.stop', `name=alloc${phase}`, `filename=${fileOf(phase, i)}`]));
           }
         },
       },
     );
-    // what the generator saw delivered in the window, not what it offered (a starved run delivers less)
-    delivered = r.phases?.[0]?.achievedPerSec || 0;
+    // what the generator saw delivered in each window, not what it offered (a starved run delivers less)
+    delivered = rates.map((_, i) => r.phases?.[i]?.achievedPerSec || 0);
   } finally {
     await sys.stop();
   }
   const UNITS = { bytes: 1, kB: 1e3, MB: 1e6, GB: 1e9 };
-  const threads = [];
-  const byClass = new Map();
-  const bySite = new Map();
-  let total = 0;
-  let msgs = 0;
-  for (const [i, file] of files.entries()) {
+  /** One recording: bytes per second by thread (JFR's per-thread totals at its start and end). */
+  const threadRates = (file) => {
     const text = execFileSync('jfr', ['print', '--events', 'jdk.ThreadAllocationStatistics', file], { maxBuffer: 1 << 30 }).toString();
     const byThread = new Map();
     // the span the totals cover: the recording's own first and last statistics (jcmd takes a while)
@@ -334,24 +342,25 @@ export async function suiteAlloc() {
     const spanS = stamps.length ? Math.max(...stamps) - Math.min(...stamps) : WINDOW_S;
     for (const block of text.split('jdk.ThreadAllocationStatistics {').slice(1)) {
       const m = /allocated = ([\d.]+) (bytes|kB|MB|GB)/.exec(block);
-      const name = (/thread = "([^"]+)"/.exec(block) || [])[1] || '?';
+      const name = ((/thread = "([^"]+)"/.exec(block) || [])[1] || '?').replace(/[-.]\w*?\d+$/, '-N');
       const bytes = m ? Number(m[1]) * UNITS[m[2]] : 0;
-      const r = byThread.get(name) || { min: Infinity, max: 0 };
+      const tid = (/javaThreadId = (\d+)/.exec(block) || [])[1] || name;
+      const r = byThread.get(tid) || { name, min: Infinity, max: 0 };
       r.min = Math.min(r.min, bytes);
       r.max = Math.max(r.max, bytes);
-      byThread.set(name, r);
+      byThread.set(tid, r);
     }
-    // per node: its bytes over its own span, as a rate times the delivered rate's messages
-    const nodeTotal = [...byThread.values()].reduce((s, r) => s + r.max - r.min, 0);
-    const nodeMsgs = delivered * spanS;
-    for (const [name, r] of byThread) threads.push({ name: nodes > 1 ? `node${i + 1} ${name}` : name, perMsg: nodeMsgs ? (r.max - r.min) / nodeMsgs : 0 });
-    total += nodeMsgs ? nodeTotal / nodeMsgs : 0;
-    msgs += nodeMsgs;
-    const samples = execFileSync('jfr', ['print', '--stack-depth', '30', '--events', 'jdk.ObjectAllocationSample', file], { maxBuffer: 1 << 30 }).toString();
+    const out = new Map();
+    for (const r of byThread.values()) out.set(r.name, (out.get(r.name) || 0) + (r.max - r.min) / spanS);
+    return out;
+  };
+  /** Sampled allocation weights of one recording by class and by first p2p-share (or library) frame. */
+  const sampled = (file) => {
+    const text = execFileSync('jfr', ['print', '--stack-depth', '30', '--events', 'jdk.ObjectAllocationSample', file], { maxBuffer: 1 << 30 }).toString();
     const cls = new Map();
     const site = new Map();
     let weight = 0;
-    for (const block of samples.split('jdk.ObjectAllocationSample {').slice(1)) {
+    for (const block of text.split('jdk.ObjectAllocationSample {').slice(1)) {
       const c = (/objectClass = (\S+)/.exec(block) || [])[1] || '?';
       const wm = /weight = ([\d.]+) (bytes|kB|MB|GB)/.exec(block);
       const w = wm ? Number(wm[1]) * UNITS[wm[2]] : 0;
@@ -361,25 +370,54 @@ export async function suiteAlloc() {
       cls.set(c, (cls.get(c) || 0) + w);
       site.set(f, (site.get(f) || 0) + w);
     }
-    // sampled weights scaled to this node's measured bytes per message
-    const scale = weight && nodeMsgs ? nodeTotal / nodeMsgs / weight : 0;
-    for (const [k, w] of cls) byClass.set(k, (byClass.get(k) || 0) + w * scale);
-    for (const [k, w] of site) bySite.set(k, (bySite.get(k) || 0) + w * scale);
+    return { cls, site, weight };
+  };
+  // per phase: all nodes' bytes/s by thread name (node-prefixed with several nodes)
+  const perPhase = rates.map((_, ph) => {
+    const m = new Map();
+    for (let n = 0; n < nodes; n++) {
+      for (const [name, bps] of threadRates(fileOf(ph, n))) m.set(nodes > 1 ? `node${n + 1} ${name}` : name, bps);
+    }
+    return m;
+  });
+  const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
+  const last = rates.length - 1;
+  const rows = [];
+  rates.forEach((rate, ph) => {
+    rows.push({ k: `window ${ph + 1}: ${delivered[ph]}/s delivered of ${rate}/s offered, all threads${nodes > 1 ? ` of ${nodes} nodes` : ''}`, perMsg: delivered[ph] ? Math.round(sum(perPhase[ph]) / delivered[ph]) : null, share: null });
+  });
+  let perMsgOf;
+  let total;
+  if (rates.length > 1 && delivered[last] > delivered[0]) {
+    const dm = delivered[last] - delivered[0];
+    perMsgOf = (name) => ((perPhase[last].get(name) || 0) - (perPhase[0].get(name) || 0)) / dm;
+    total = (sum(perPhase[last]) - sum(perPhase[0])) / dm;
+    rows.push({ k: `PER MESSAGE (window ${last + 1} minus window 1, over ${dm} msgs/s more): the node's fixed background taken out`, perMsg: Math.round(total), share: 100 });
+  } else {
+    perMsgOf = (name) => (delivered[last] ? (perPhase[last].get(name) || 0) / delivered[last] : 0);
+    total = delivered[last] ? sum(perPhase[last]) / delivered[last] : 0;
   }
   const share = (b) => (total ? Math.round((b * 1000) / total) / 10 : 0);
-  const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, b]) => ({ k, perMsg: Math.round(b), share: share(b) }));
-  const rows = [
-    { k: `TOTAL (all threads${nodes > 1 ? `, ${nodes} nodes` : ''}), ${delivered}/s delivered of ${rate}/s offered, ${Math.round(msgs / nodes)} msgs`, perMsg: Math.round(total), share: 100 },
-    ...threads.sort((a, b) => b.perMsg - a.perMsg).slice(0, 8).map((t) => ({ k: `thread ${t.name}`, perMsg: Math.round(t.perMsg), share: share(t.perMsg) })),
-    ...top(byClass).map((r) => ({ ...r, k: `class ${r.k}` })),
-    ...top(bySite).map((r) => ({ ...r, k: `site ${r.k}` })),
-  ];
-  table(`alloc${nodes > 1 ? ` (${nodes} nodes, cross-node: both nodes' bytes per delivered message)` : ''}: bytes allocated per relayed message (JFR ThreadAllocationStatistics over the window; classes and sites from allocation samples, scaled to the total; few samples make them coarse)`, [
+  const names = [...new Set(perPhase.flatMap((m) => [...m.keys()]))];
+  rows.push(...names.map((n) => ({ k: `thread ${n}`, perMsg: perMsgOf(n) })).sort((a, b) => b.perMsg - a.perMsg).slice(0, 8).map((r) => ({ ...r, perMsg: Math.round(r.perMsg), share: share(r.perMsg) })));
+  // classes and sites: the last window's samples, scaled to its bytes per delivered message
+  const byClass = new Map();
+  const bySite = new Map();
+  for (let n = 0; n < nodes; n++) {
+    const s = sampled(fileOf(last, n));
+    const nodeBps = [...threadRates(fileOf(last, n)).values()].reduce((a, b) => a + b, 0);
+    const scale = s.weight && delivered[last] ? nodeBps / delivered[last] / s.weight : 0;
+    for (const [k, w] of s.cls) byClass.set(k, (byClass.get(k) || 0) + w * scale);
+    for (const [k, w] of s.site) bySite.set(k, (bySite.get(k) || 0) + w * scale);
+  }
+  const top = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, b]) => ({ k, perMsg: Math.round(b), share: null }));
+  rows.push(...top(byClass).map((r) => ({ ...r, k: `class ${r.k} (window ${last + 1}, sampled)` })), ...top(bySite).map((r) => ({ ...r, k: `site ${r.k} (window ${last + 1}, sampled)` })));
+  table(`alloc${nodes > 1 ? ` (${nodes} nodes, cross-node: both nodes' bytes per delivered message)` : ''}: bytes allocated per relayed message (JFR ThreadAllocationStatistics per window; classes and sites from allocation samples, coarse)`, [
     { h: 'B/msg', k: 'perMsg' },
     { h: 'share %', k: 'share', d: 1 },
     { h: 'what', k: 'k' },
   ], rows);
-  return { rate, delivered, nodes, files, perMsg: Math.round(total), rows };
+  return { rates, delivered, nodes, perMsg: Math.round(total), rows };
 }
 
 /**

@@ -4,9 +4,9 @@
 //   headline (fixed rate, CPU per unit of work; headline.mjs): rate | cross-rate | connect | idle | all
 //   flood (flood.mjs): others' p99 without / with one socket flooding at 6,000 msgs/s
 //   secondary (closed loops, sweeps): relay | rate50 | cross | connect-burst | idle-heap | idle50k |
-//     secondary; profiles: profile | profileconnect | connectknob | idlehisto | quickfig; smoke
-import { runGen, stopAll, machine, sleep, LOGS } from './lib/procs.mjs';
-import { startOurs, startPeerJS, startSio } from './lib/systems.mjs';
+//     secondary; profiles: profile | profileconnect | connectknob | idlehisto | idleprofile | quickfig; smoke
+import { runGen, stopAll, machine, sleep, LOGS, procCpuS } from './lib/procs.mjs';
+import { startOurs, startPeerJS, startSio, NODE_JAR } from './lib/systems.mjs';
 import { median, ratio, table } from './lib/report.mjs';
 import { headlineSuites } from './headline.mjs';
 import { floodSuites } from './flood.mjs';
@@ -490,6 +490,44 @@ async function suiteIdleHisto() {
   }
 }
 
+async function suiteIdleProfile() {
+  // where an idle node's CPU goes: its CPU with no socket, then with N idle joined sockets held
+  // (answering pings) under a JFR CPU profile; BENCH_NODE_JAR picks the jar
+  const N = Number(process.env.BENCH_IDLE_N || (QUICK ? 500 : 5000));
+  const holdS = QUICK ? 10 : 30;
+  const file = join(LOGS, `idle-${Date.now()}.jfr`);
+  const sys = await startOurs(1);
+  try {
+    const pid = sys.procs[0].pid;
+    await sleep(10000); // start-up work done
+    let c0 = procCpuS(pid);
+    await sleep(holdS * 1000);
+    const emptyPct = Math.round(((procCpuS(pid) - c0) / holdS) * 1000) / 10;
+    let child;
+    const res = runGen(
+      { scenario: 'idle', proto: 'ours', urls: sys.urls, count: N, concurrency: 64, connectBudgetS: 240, holdMaxS: holdS + 120, deadlineS: holdS + 400, localAddresses: ['127.0.21.1'] },
+      [],
+      { onEvent: (ev, c) => ev.event === 'ready' && (child = c), timeoutMs: (holdS + 420) * 1000 },
+    );
+    while (!child) await sleep(200);
+    await sleep(5000);
+    execFileSync('jcmd', [String(pid), 'JFR.start', 'name=idle', 'settings=profile', `filename=${file}`]);
+    c0 = procCpuS(pid);
+    await sleep(holdS * 1000);
+    const idlePct = Math.round(((procCpuS(pid) - c0) / holdS) * 1000) / 10;
+    execFileSync('jcmd', [String(pid), 'JFR.stop', 'name=idle', `filename=${file}`]);
+    child.stdin.write('close\n');
+    await res;
+    const row = { jar: NODE_JAR.split('/').slice(-3).join('/'), sockets: N, emptyCpuPct: emptyPct, idleCpuPct: idlePct, file };
+    table(`idle profile: node CPU with no socket and with ${N} idle joined sockets (pings every IDLE_TIMEOUT_S/3), ${holdS} s each; JFR of the second: node bench/signaling/jfr-top.mjs ${file}`, [
+      { h: 'jar', k: 'jar' }, { h: 'sockets', k: 'sockets' }, { h: 'cpu% no socket', k: 'emptyCpuPct', d: 1 }, { h: 'cpu% idle sockets', k: 'idleCpuPct', d: 1 },
+    ], [row]);
+    return row;
+  } finally {
+    await sys.stop();
+  }
+}
+
 async function suiteQuickFig() {
   // the first figure: relay msgs/s same-node and cross-node on a 2-node cluster, and on a cluster of one
   const rows = [];
@@ -571,6 +609,7 @@ const suites = {
   idle50k: suiteIdle50k,
   profile: suiteProfile,
   idlehisto: suiteIdleHisto,
+  idleprofile: suiteIdleProfile,
   profileconnect: suiteProfileConnect,
   quickfig: suiteQuickFig,
   smoke: suiteSmoke,
