@@ -9,11 +9,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,29 +70,37 @@ public final class NodeRegistry {
     this.readRecords = readRecords;
   }
 
-  /** The live nodes, sorted by id, read on a worker thread. */
+  /** The live nodes, sorted by id; holds no thread while it waits (see {@link #liveNodesAsync}). */
   public Future<List<NodeLoad>> liveNodes() {
-    return vertx.executeBlocking(this::readLive, false);
+    return Future.fromCompletionStage(liveNodesAsync(), vertx.getOrCreateContext());
   }
 
-  /** Blocking (at most {@link #READ_WAIT_MS}) read of the live nodes; not on the event loop. */
+  /**
+   * The live nodes: the fresh read if it comes within {@link #READ_WAIT_MS}, else the last complete
+   * one while younger than the TTL, else none. Nothing waits on a thread: the bound is a timer, so
+   * a read stuck on an unreachable member never ties up a worker. Before anything was seen, the
+   * first read is the answer.
+   */
+  CompletableFuture<List<NodeLoad>> liveNodesAsync() {
+    CompletableFuture<List<NodeLoad>> fresh =
+        startRead().thenApply(snapshot -> new ArrayList<>(snapshot.live()));
+    if (last == null) {
+      return fresh.exceptionally(e -> new ArrayList<>());
+    }
+    return fresh.orTimeout(READ_WAIT_MS, TimeUnit.MILLISECONDS).exceptionally(e -> lastKnown());
+  }
+
+  /** Blocking (at most {@link #READ_WAIT_MS} once warm) read of the live nodes; not on a loop. */
   List<NodeLoad> readLive() {
-    CompletableFuture<Snapshot> read = startRead();
-    try {
-      if (last == null) {
-        return new ArrayList<>(read.get().live()); // nothing seen yet: the first read is the answer
-      }
-      return new ArrayList<>(read.get(READ_WAIT_MS, TimeUnit.MILLISECONDS).live());
-    } catch (TimeoutException | ExecutionException e) {
-      Snapshot seen = last;
-      if (seen == null || System.nanoTime() - seen.readAtNanos() > TTL_NANOS) {
-        return new ArrayList<>();
-      }
-      return new ArrayList<>(seen.live());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    return liveNodesAsync().join();
+  }
+
+  private List<NodeLoad> lastKnown() {
+    Snapshot seen = last;
+    if (seen == null || System.nanoTime() - seen.readAtNanos() > TTL_NANOS) {
       return new ArrayList<>();
     }
+    return new ArrayList<>(seen.live());
   }
 
   /** Starts a read of the map unless one is still running; a slow read is never doubled. */

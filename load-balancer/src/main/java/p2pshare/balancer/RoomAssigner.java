@@ -1,12 +1,20 @@
 package p2pshare.balancer;
 
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import p2pshare.cluster.ClusterNames;
@@ -33,6 +41,14 @@ public final class RoomAssigner {
    */
   static final long ANSWER_TIMEOUT_MS = 500;
 
+  /** Threads that run placements (cluster writes), and how many may wait for one. */
+  static final int PLACEMENT_THREADS = 4;
+
+  static final int PLACEMENT_QUEUE = 64;
+
+  /** An idle placement thread ends after this (a quiet balancer holds none). */
+  static final long PLACEMENT_THREAD_IDLE_S = 30;
+
   /** Compare-and-set rounds before giving up; each lost round means another writer won. */
   static final int MAX_CAS_ROUNDS = 32;
 
@@ -53,6 +69,30 @@ public final class RoomAssigner {
   private final BalancerMeters meters;
   private volatile boolean warm;
 
+  /**
+   * Placements (writes) run here, never on Vert.x's shared worker pool: a write whose partition's
+   * owner is unreachable holds its thread until the cluster gives up on that member (seconds), so
+   * at most {@link #PLACEMENT_THREADS} + {@link #PLACEMENT_QUEUE} placements can be held; more are
+   * answered "no live node" at once, and nothing else of the balancer waits behind them.
+   */
+  private final ThreadPoolExecutor placements =
+      new ThreadPoolExecutor(
+          PLACEMENT_THREADS,
+          PLACEMENT_THREADS,
+          PLACEMENT_THREAD_IDLE_S,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(PLACEMENT_QUEUE),
+          r -> {
+            Thread t = new Thread(r, "room-placement");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.AbortPolicy());
+
+  {
+    placements.allowCoreThreadTimeOut(true);
+  }
+
   public RoomAssigner(
       Vertx vertx,
       HazelcastInstance hazelcast,
@@ -69,7 +109,7 @@ public final class RoomAssigner {
   /** Places a new room with a fresh random id; fails with {@link NoLiveNodeException}. */
   public Future<Assignment> create() {
     return bounded(
-        vertx.executeBlocking(
+        placeOffLoop(
             () -> {
               Assignment a;
               do {
@@ -77,13 +117,51 @@ public final class RoomAssigner {
               } while (a.kind() != Kind.NEW); // a 128-bit collision: practically never loops
               meters.roomCreated();
               return a;
-            },
-            false));
+            }));
   }
 
-  /** The room's node, placing or moving it when needed; the id must be valid. */
+  /**
+   * The room's node, placing or moving it when needed; the id must be valid. A room already placed
+   * on a live node (nearly every ask) is answered from an asynchronous read: no thread waits, even
+   * when the member that owns the room's record is frozen. Only a placement or a move takes a
+   * placement thread.
+   */
   public Future<Assignment> lookup(String room) {
-    return bounded(vertx.executeBlocking(() -> assign(room), false));
+    CompletableFuture<Assignment> answer =
+        registry
+            .liveNodesAsync()
+            .thenCombine(rooms.getAsync(room), (live, current) -> existing(room, live, current))
+            .thenCompose(
+                found -> found != null ? completedFuture(found) : placeOffLoop(() -> assign(room)));
+    return bounded(answer);
+  }
+
+  /** The room's current placement if its node is live and not draining, else null. */
+  private Assignment existing(String room, List<NodeLoad> live, String current) {
+    if (current == null) {
+      return null;
+    }
+    RoomPlacement placement = RoomPlacement.fromJson(current);
+    for (NodeLoad node : live) {
+      if (node.id().equals(placement.nodeId()) && !node.draining()) {
+        meters.answered(Kind.EXISTING);
+        return new Assignment(room, node, placement.epoch(), Kind.EXISTING);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Runs a placement on the placement threads; when they and their queue are full (writes held by
+   * an unreachable member) the answer is "no live node" at once.
+   */
+  private CompletableFuture<Assignment> placeOffLoop(Supplier<Assignment> placement) {
+    try {
+      return CompletableFuture.supplyAsync(placement, placements);
+    } catch (RejectedExecutionException e) {
+      meters.noLiveNode();
+      return CompletableFuture.failedFuture(new NoLiveNodeException());
+    }
   }
 
   /**
@@ -92,7 +170,8 @@ public final class RoomAssigner {
    * first answer is not bounded: it sets up the map proxies and fetches the partition table, which
    * takes seconds on a loaded machine and would otherwise be refused at every start.
    */
-  private Future<Assignment> bounded(Future<Assignment> answer) {
+  private Future<Assignment> bounded(CompletableFuture<Assignment> stage) {
+    Future<Assignment> answer = Future.fromCompletionStage(stage, vertx.getOrCreateContext());
     Future<Assignment> timed =
         warm
             ? answer.timeout(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -100,10 +179,12 @@ public final class RoomAssigner {
     // Any cluster failure (a timeout, or no data member at all) is "no live node" to the client.
     return timed.recover(
         e -> {
-          if (e instanceof NoLiveNodeException) {
-            return Future.failedFuture(e);
+          Throwable cause =
+              e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof NoLiveNodeException) {
+            return Future.failedFuture(cause);
           }
-          LOG.warn("room answer failed or late error={}", e.toString());
+          LOG.warn("room answer failed or late error={}", cause.toString());
           meters.noLiveNode();
           return Future.failedFuture(new NoLiveNodeException());
         });
