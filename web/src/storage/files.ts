@@ -4,7 +4,7 @@
  * neither holds a whole file in memory.
  */
 import { type IDBPDatabase, openDB } from 'idb';
-import type { PieceSink } from '../transfer/downloader';
+import type { PieceSink } from '../transfer/download-file';
 import type { Manifest } from '../transfer/manifest';
 import { pieceCount } from '../transfer/pieces';
 import type { WorkerRequest, WorkerResponse } from './protocol';

@@ -5,10 +5,10 @@
  * sent to any number of receivers. One scheduler serves the whole page: every SeedSession (one
  * per receiver link) awaits `grant()` right before it puts a block on its channel.
  *
- * - Cap: a token bucket filled at `cap` bytes/s holding at most `burstBytes` (250 ms of the cap,
- *   but at least one wire block). Over any interval Δ the bytes granted stay within
- *   `cap·Δ + burstBytes`. A grant bigger than the bucket waits for a full bucket and leaves it in
- *   debt, so even oversized blocks keep the long-run rate.
+ * - Cap: the client's token bucket (token-bucket.ts) filled at `cap` bytes/s holding at most
+ *   `burstBytes` (250 ms of the cap, but at least one wire block). Over any interval Δ the bytes
+ *   granted stay within `cap·Δ + burstBytes`. A grant bigger than the bucket waits for a full
+ *   bucket and leaves it in debt, so even oversized blocks keep the long-run rate.
  * - Priority: weighted sharing among the transfers that are waiting for tokens (stride
  *   scheduling: a transfer's "pass" grows by bytes / weight on every grant, the lowest pass goes
  *   next). Weights high 4, normal 2, low 1: strict priority would starve low transfers; with
@@ -20,6 +20,7 @@
  *   priority has no rate to divide.
  * Priority and cap changes apply from the next grant on.
  */
+import { TokenBucket } from './token-bucket';
 
 export type Priority = 'low' | 'normal' | 'high';
 export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high'];
@@ -58,35 +59,31 @@ export function burstFor(capBytesPerSec: number): number {
 }
 
 export class UploadScheduler {
-  private capBps = 0;
-  private tokens = 0;
-  private refilledAt: number;
+  private readonly bucket: TokenBucket;
   private readonly transfers = new Map<TransferKey, Transfer>();
   /** pass of the most recent grant: where a transfer that was idle starts again */
   private currentPass = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   /** `now` in ms (injectable for tests with fake timers) */
-  constructor(private readonly now: () => number = () => performance.now()) {
-    this.refilledAt = now();
+  constructor(now: () => number = () => performance.now()) {
+    this.bucket = new TokenBucket(now);
   }
 
   /** upload cap in bytes/s, 0 = unlimited */
   get cap(): number {
-    return this.capBps;
+    return this.bucket.rate;
   }
 
   get burstBytes(): number {
-    return burstFor(this.capBps);
+    return burstFor(this.cap);
   }
 
   /** Sets the cap (bytes/s; 0, negative or not finite = unlimited). */
   setCap(bytesPerSec: number): void {
     const next = Number.isFinite(bytesPerSec) && bytesPerSec > 0 ? bytesPerSec : 0;
-    this.refill(); // tokens earned so far count at the old rate
-    if (this.capBps === 0) this.tokens = burstFor(next); // turning the cap on starts with a full bucket
-    this.capBps = next;
-    this.tokens = Math.min(this.tokens, this.burstBytes);
+    // tokens earned so far count at the old rate; turning the cap on starts with a full bucket
+    this.bucket.configure(next, burstFor(next));
     this.dispatch();
   }
 
@@ -107,7 +104,7 @@ export class UploadScheduler {
   /** Resolves when `bytes` of transfer `key` may go on the wire. */
   grant(key: TransferKey, bytes: number): Promise<void> {
     const t = this.transfer(key);
-    if (this.capBps === 0 || bytes <= 0) {
+    if (this.cap === 0 || bytes <= 0) {
       t.granted += Math.max(0, bytes);
       return Promise.resolve();
     }
@@ -128,16 +125,6 @@ export class UploadScheduler {
     return t;
   }
 
-  private refill(): void {
-    const now = this.now();
-    if (this.capBps > 0)
-      this.tokens = Math.min(
-        this.burstBytes,
-        this.tokens + ((now - this.refilledAt) / 1000) * this.capBps,
-      );
-    this.refilledAt = now;
-  }
-
   /** the waiting transfer with the lowest pass (ties: the one that joined first) */
   private next(): Transfer | null {
     let best: Transfer | null = null;
@@ -154,16 +141,12 @@ export class UploadScheduler {
       const t = this.next();
       if (!t) return;
       const w = t.waiting[0]!;
-      if (this.capBps > 0) {
-        this.refill();
-        const need = Math.min(w.bytes, this.burstBytes);
-        if (this.tokens < need) {
-          const ms = ((need - this.tokens) / this.capBps) * 1000;
-          this.timer = setTimeout(() => this.dispatch(), Math.max(MIN_WAIT_MS, Math.ceil(ms)));
-          return;
-        }
-        this.tokens -= w.bytes;
+      const ms = this.bucket.delayFor(w.bytes);
+      if (ms > 0) {
+        this.timer = setTimeout(() => this.dispatch(), Math.max(MIN_WAIT_MS, Math.ceil(ms)));
+        return;
       }
+      this.bucket.take(w.bytes);
       t.waiting.shift();
       this.currentPass = t.pass;
       t.pass += w.bytes / PRIORITY_WEIGHT[t.priority];

@@ -25,7 +25,7 @@ export type ControlMessage =
   /** ask for bytes [o, o+n) of piece p of file f; the answer is one block tagged with `r` */
   | { t: 'req'; r: number; f: number; p: number; o: number; n: number }
   /** several `req`s in one frame, each as [r, f, p, o, n] (fewer messages per byte) */
-  | { t: 'reqs'; q: [number, number, number, number, number][] }
+  | { t: 'reqs'; q: RequestTuple[] }
   /** the seeder will not serve request r (does not hold the piece, or stopped seeding) */
   | { t: 'reject'; r: number }
   /** the verified pieces of file f the sender of this message holds (base64url bits, LSB first) */
@@ -36,6 +36,9 @@ export type ControlMessage =
   | { t: 'cancel'; f: number }
   /** receiver progress report (so the sender can show it): verified bytes of a file */
   | { t: 'progress'; f: number; bytes: number; done: boolean };
+
+/** One block request as `reqs` carries it: [r, f, p, o, n]. */
+export type RequestTuple = [number, number, number, number, number];
 
 const u32 = (x: unknown): x is number =>
   typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
@@ -106,6 +109,15 @@ export function parseControl(text: string): ControlMessage | null {
 /** The one encoder of control frames: typed against the union parseControl decodes. */
 export function encodeControl(m: ControlMessage): string {
   return JSON.stringify(m);
+}
+
+/** The frame asking for `q` (one `req`, or a `reqs` of at most MAX_REQS_PER_FRAME). */
+export function encodeRequests(q: readonly RequestTuple[]): string {
+  if (q.length === 1) {
+    const [r, f, p, o, n] = q[0]!;
+    return encodeControl({ t: 'req', r, f, p, o, n });
+  }
+  return encodeControl({ t: 'reqs', q: [...q] });
 }
 
 /** A bitfield's bits as a `bitfield` frame carries them (base64url, LSB first). */
