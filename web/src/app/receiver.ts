@@ -9,44 +9,37 @@
  * them while the sender is away. Versions grow while the sender hashes (growth.ts): a newer one
  * that keeps everything the held one says extends the running download in place; one that
  * contradicts it is refused whatever its seq.
+ *
+ * Parts: manifest-intake.ts (opening, verifying, adopting and relaying manifests),
+ * receiver-peers.ts (links to the room's peers, what they are told and what they announce),
+ * saved-progress.ts (what survives a reload), gone-timer.ts (the `peer-gone` error),
+ * room-signaling.ts. Why this file is still ~400 lines: what is left is the session the UI drives
+ * (start, accept, pause, resume, cancel, seeding, debug) and the wiring of each signaling, mesh,
+ * link and Downloader event to those parts; moving that wiring out would only add a layer of
+ * callbacks between the session and its own state.
  */
 
-import {
-  deriveFileKey,
-  importRoomKey,
-  openManifest,
-  type RoomKeys,
-  type SealedBox,
-  WrongKeyError,
-} from '../crypto/keys';
+import { deriveFileKey, importRoomKey, type RoomKeys, WrongKeyError } from '../crypto/keys';
 import { parseLinkFragment } from '../crypto/link';
-import { SignatureError, verifySignedManifest } from '../crypto/signing';
+import type { DataLink } from '../peer/link';
 import { Mesh } from '../peer/mesh';
-import { connectionDebug } from './debug';
-import { locateRoom } from '../signaling/api';
-import { browserSocket, SignalingClient } from '../signaling/client';
-import { browserProblems } from '../signaling/problems';
+import type { SignalingClient } from '../signaling/client';
 import { createFileStore, type FileStore } from '../storage/files';
-import { checkSpace, loadRoomState, NoSpaceError, saveRoomState } from '../storage/state';
+import { checkSpace, NoSpaceError } from '../storage/state';
 import { isNoSpace } from '../storage/sync-write';
 import { type DownloadFile, Downloader } from '../transfer/downloader';
-import type { DataLink } from '../peer/link';
-import { manifestChange } from '../transfer/growth';
-import { newStats } from '../transfer/stats';
+import type { ManifestChange } from '../transfer/growth';
 import { decodeManifest, type Manifest } from '../transfer/manifest';
-import { Bitfield, pieceCount } from '../transfer/pieces';
 import { SeedSession } from '../transfer/seeder';
 import { storeSource } from '../transfer/source';
-import { Swarm } from '../transfer/swarm';
-import {
-  type ControlMessage,
-  decodeBits,
-  encodeBits,
-  encodeControl,
-  ManifestAssembler,
-  manifestFrames,
-  parseControl,
-} from '../transfer/wire';
+import { newStats } from '../transfer/stats';
+import { ManifestAssembler, parseControl } from '../transfer/wire';
+import { connectionDebug } from './debug';
+import { GoneTimer } from './gone-timer';
+import { ManifestIntake } from './manifest-intake';
+import { ReceiverPeers } from './receiver-peers';
+import { roomSignaling } from './room-signaling';
+import { SavedProgress } from './saved-progress';
 
 export type ErrorCode = 'wrong-key' | 'no-space' | 'peer-gone' | 'signaling' | 'storage';
 
@@ -54,9 +47,9 @@ export interface ReceiverOptions {
   overrideUrl?: string | null;
   storage?: 'opfs' | 'idb';
   quotaOverride?: number;
-  /** QoS / test hook: cap the download rate (bytes per second) */
+  /** test hook (`?rate=`): cap the download rate (bytes per second) */
   maxBytesPerSec?: number;
-  /** seconds without any sender before `peer-gone` shows */
+  /** milliseconds without any sender before `peer-gone` shows */
   peerGoneAfterMs?: number;
   /** seed verified pieces to other receivers (default on) */
   seed?: boolean;
@@ -64,21 +57,14 @@ export interface ReceiverOptions {
   onError?: (code: ErrorCode, message: string) => void;
 }
 
-/** A data link to another peer of the room: the sender, or another receiver. */
-interface PeerConn {
-  link: DataLink;
-  asm: ManifestAssembler;
-  /** the peer's role when the link opened ('s': the sender) */
-  role: string | undefined;
-  /** serves our verified pieces to it */
-  seed: SeedSession;
-}
-
 /** Shown when the sender itself refused our key proof (its signature says it is the sender). */
 const WRONG_KEY_SIGNER_MESSAGE =
   'The sender does not accept this link’s key: the link is damaged — copy the whole link again';
 
 const roleOf = (meta: unknown) => (meta as { role?: string } | undefined)?.role;
+
+/** Without a sender for this long (ms), the receiver shows `peer-gone` (ReceiverOptions overrides). */
+export const PEER_GONE_AFTER_MS = 8000;
 
 export class ReceiverSession {
   readonly stats = newStats();
@@ -94,17 +80,22 @@ export class ReceiverSession {
   private contentKey: Uint8Array | null = null;
   /** base64url hash of the sender's public signing key, from the link */
   private signer = '';
-  /** the sealed, signed manifest adopted last, exactly as received (relayed to other peers) */
-  private sealedJson: string | null = null;
-  private relayId = 0;
-  /** manifests verified concurrently are adopted one after another, in arrival order */
-  private adopting: Promise<void> = Promise.resolve();
-  /** manifests refused (bad signature, stale, malformed), for tests and diagnostics */
-  manifestsRefused = 0;
-  /** control frames refused as out of bounds (piece index, file index, bitfield length) */
-  framesRefused = 0;
-  private conns = new Map<string, PeerConn>();
-  readonly swarm = new Swarm();
+  private readonly intake = new ManifestIntake(
+    () => this.keys,
+    () => this.signer,
+    {
+      held: () => this.manifest,
+      adopt: (m, change) => this.adopt(m, change),
+      wrongKey: (message) => this.fail('wrong-key', message),
+      relayTargets: (from) => this.peers.receiverLinks(from),
+    },
+  );
+  private readonly peers = new ReceiverPeers({
+    dl: () => this.dl,
+    manifest: () => this.manifest,
+    seeding: () => this.seeding,
+  });
+  readonly swarm = this.peers.swarm;
   seeding: boolean;
   private readonly source = storeSource({
     entry: (f) => this.manifest?.files[f],
@@ -115,10 +106,8 @@ export class ReceiverSession {
       return this.store.read(id, offset, length);
     },
   });
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private goneTimer: ReturnType<typeof setTimeout> | null = null;
-  private savedHave: Record<string, Uint8Array> = {};
-  private savedPaused: string[] = [];
+  private readonly saved: SavedProgress;
+  private readonly gone: GoneTimer;
 
   constructor(
     readonly room: string,
@@ -126,6 +115,32 @@ export class ReceiverSession {
     private readonly opts: ReceiverOptions = {},
   ) {
     this.seeding = opts.seed ?? true;
+    this.saved = new SavedProgress(room, () =>
+      this.manifest && this.dl
+        ? { manifest: this.manifest, files: this.dl.files, accepted: this.accepted }
+        : null,
+    );
+    this.gone = new GoneTimer(
+      opts.peerGoneAfterMs ?? PEER_GONE_AFTER_MS,
+      () => this.peers.senders().length > 0,
+      () => {
+        if (!this.allDone())
+          this.fail(
+            'peer-gone',
+            'The sender is not connected. Keep this page open: it continues when the sender is back.',
+          );
+      },
+    );
+  }
+
+  /** manifests refused (bad signature, stale, malformed), for tests and diagnostics */
+  get manifestsRefused(): number {
+    return this.intake.refusedCount;
+  }
+
+  /** control frames refused as out of bounds (piece index, file index, bitfield length) */
+  get framesRefused(): number {
+    return this.peers.framesRefused;
   }
 
   private changed() {
@@ -148,10 +163,8 @@ export class ReceiverSession {
       this.fail('wrong-key', e instanceof WrongKeyError ? e.message : String(e));
       return;
     }
-    const saved = await loadRoomState(this.room);
+    const saved = await this.saved.load();
     if (saved) {
-      this.savedHave = saved.have;
-      this.savedPaused = saved.paused;
       try {
         await this.useManifest(decodeManifest(new TextEncoder().encode(saved.manifest)));
         if (saved.accepted) await this.accept();
@@ -159,16 +172,7 @@ export class ReceiverSession {
         /* stale state: start over */
       }
     }
-    const sig = new SignalingClient(
-      this.room,
-      { role: 'r' },
-      {
-        locate: (r) => locateRoom(r),
-        openSocket: browserSocket,
-        problems: browserProblems(location),
-        overrideUrl: this.opts.overrideUrl ?? null,
-      },
-    );
+    const sig = roomSignaling(this.room, 'r', this.opts.overrideUrl);
     this.sig = sig;
     this.mesh = new Mesh(
       sig,
@@ -193,13 +197,13 @@ export class ReceiverSession {
     for (const ev of ['status', 'peerJoined', 'peerLeft', 'welcome'] as const)
       sig.on(ev, () => this.changed());
     sig.on('welcome', (w) => {
-      if (!w.peers.some((p) => roleOf(p.meta) === 's')) this.armGone();
+      if (!w.peers.some((p) => roleOf(p.meta) === 's')) this.gone.arm();
     });
     // our signaling resumed with recovered:false (the mesh renegotiates every link): say again
     // what we hold and how far we are, as on a new link
     sig.on('lost', () => {
-      this.announceAll();
-      this.reportAll();
+      this.peers.announceAll();
+      this.peers.reportAll();
     });
     sig.start();
   }
@@ -207,48 +211,28 @@ export class ReceiverSession {
   private linkOpened(id: string, link: DataLink): void {
     const role = roleOf(this.sig?.peers.get(id)?.meta);
     const seed = new SeedSession(link, this.source, this.stats, () => this.changed());
-    this.conns.set(id, { link, asm: new ManifestAssembler(), role, seed });
-    this.swarm.add(id, link);
+    this.peers.add(id, { link, asm: new ManifestAssembler(), role, seed });
     if (role === 's') this.senderFound();
-    else this.announceTo(link);
-    if (role !== 's') this.relayManifestTo(link);
+    else this.peers.announceTo(link);
+    if (role !== 's') this.intake.relayTo(link);
     this.dl?.pump();
     this.changed();
   }
 
   private senderFound(): void {
     this.clearGone();
-    this.reportAll();
+    this.peers.reportAll();
   }
 
   private linkClosed(id: string): void {
-    this.conns.get(id)?.seed.close();
-    this.conns.delete(id);
-    this.swarm.remove(id);
+    this.peers.remove(id);
     this.dl?.peerLeft(id);
-    if (this.senderLinks().length === 0) this.armGone();
+    if (this.peers.senders().length === 0) this.gone.arm();
     this.changed();
   }
 
-  private senderLinks(): PeerConn[] {
-    return [...this.conns.values()].filter((c) => c.role === 's');
-  }
-
-  private armGone() {
-    if (this.goneTimer || this.senderLinks().length > 0) return;
-    this.goneTimer = setTimeout(() => {
-      this.goneTimer = null;
-      if (this.senderLinks().length === 0 && !this.allDone())
-        this.fail(
-          'peer-gone',
-          'The sender is not connected. Keep this page open: it continues when the sender is back.',
-        );
-    }, this.opts.peerGoneAfterMs ?? 8000);
-  }
-
   private clearGone() {
-    if (this.goneTimer) clearTimeout(this.goneTimer);
-    this.goneTimer = null;
+    this.gone.disarm();
     if (this.error?.code === 'peer-gone') {
       this.error = null;
       this.changed();
@@ -265,7 +249,7 @@ export class ReceiverSession {
       return;
     }
     const m = parseControl(d);
-    const c = this.conns.get(id);
+    const c = this.peers.get(id);
     if (!m || !c) return;
     switch (m.t) {
       case 'manifest':
@@ -275,28 +259,17 @@ export class ReceiverSession {
           c.role = roleOf(this.sig?.peers.get(id)?.meta) ?? 's';
           if (c.role === 's') this.senderFound();
         }
-        await this.onManifestChunk(c, m);
+        await this.intake.chunk(c.asm, c.link, m);
         break;
       case 'req':
       case 'reqs':
       case 'cancel':
         c.seed.handle(m);
         break;
-      case 'bitfield': {
-        const bits = decodeBits(m.bits);
-        const n = this.piecesOf(m.f);
-        const ok = !!bits && (n === null || (n >= 0 && bits.length <= Math.ceil(n / 8)));
-        if (!ok || !this.swarm.peers.get(id)?.setBitfield(m.f, bits)) this.framesRefused++;
-        this.dl?.pump();
+      case 'bitfield':
+      case 'have':
+        this.peers.takeAnnouncement(id, m);
         break;
-      }
-      case 'have': {
-        const n = this.piecesOf(m.f);
-        if ((n !== null && m.p >= n) || !this.swarm.peers.get(id)?.setHave(m.f, m.p))
-          this.framesRefused++;
-        this.dl?.pump();
-        break;
-      }
       case 'reject':
         this.dl?.rejected(id, m.r);
         break;
@@ -305,112 +278,28 @@ export class ReceiverSession {
     }
   }
 
-  /** Pieces of file f by the adopted manifest (-1 when no such file), null before a manifest. */
-  private piecesOf(f: number): number | null {
-    if (!this.manifest) return null;
-    const e = this.manifest.files[f];
-    return e ? pieceCount(e.size, e.pieceSize) : -1;
-  }
-
-  private async onManifestChunk(
-    c: PeerConn,
-    m: Extract<ControlMessage, { t: 'manifest' }>,
-  ): Promise<void> {
-    const json = c.asm.push(m);
-    if (json === null || !this.keys) return;
-    let manifest: Manifest;
-    try {
-      const box = JSON.parse(json) as SealedBox;
-      const env: unknown = JSON.parse(new TextDecoder().decode(await openManifest(this.keys, box)));
-      const text = await verifySignedManifest(env, this.signer);
-      manifest = decodeManifest(new TextEncoder().encode(text));
-    } catch (e) {
-      if (e instanceof WrongKeyError && !this.manifest) this.fail('wrong-key', e.message);
-      else this.refused(e);
-      return;
+  /** Takes a verified, newer manifest (from manifest-intake.ts); throws when it cannot. */
+  private async adopt(m: Manifest, change: ManifestChange): Promise<void> {
+    if (change === 'grows' && this.dl && this.store) {
+      // the same files with more piece hashes: the running download goes on with them
+      this.manifest = m;
+      this.store.setManifest(m);
+      this.dl.extend(m);
+      this.saved.schedule();
+      this.changed();
+    } else await this.useManifest(m);
+    if (this.error?.code === 'wrong-key') {
+      this.error = null;
+      this.changed();
     }
-    this.adopting = this.adopting.then(() => this.adopt(c, manifest, json));
-    await this.adopting;
-  }
-
-  /** Takes a verified manifest if it is newer and consistent with the one held. */
-  private async adopt(c: PeerConn, manifest: Manifest, json: string): Promise<void> {
-    const change = this.manifest ? manifestChange(this.manifest, manifest) : 'adds';
-    if (change === 'stale') {
-      if (manifest.seq === this.manifest!.seq) this.sealedJson ??= json;
-      return;
-    }
-    if (change === 'conflict') {
-      this.refused(new Error(`manifest ${manifest.seq} contradicts ${this.manifest!.seq}`));
-      return;
-    }
-    try {
-      if (change === 'grows' && this.dl && this.store) this.grow(manifest);
-      else await this.useManifest(manifest);
-    } catch {
-      return;
-    }
-    if (this.error?.code === 'wrong-key') this.clearError();
-    this.sealedJson = json;
-    for (const other of this.conns.values())
-      if (other !== c && other.role !== 's') this.relayManifestTo(other.link);
-  }
-
-  /** The same files with more piece hashes: the running download goes on with them. */
-  private grow(m: Manifest): void {
-    this.manifest = m;
-    this.store!.setManifest(m);
-    this.dl!.extend(m);
-    this.scheduleSave();
-    this.changed();
-  }
-
-  private refused(e: unknown): void {
-    this.manifestsRefused++;
-    if (e instanceof SignatureError) console.warn('manifest refused:', e.message);
-  }
-
-  private clearError(): void {
-    this.error = null;
-    this.changed();
-  }
-
-  /** Forwards the adopted sealed manifest, byte for byte, to a peer (it verifies it itself). */
-  private relayManifestTo(link: DataLink): void {
-    if (!this.sealedJson || !link.open) return;
-    for (const fr of manifestFrames(++this.relayId, this.sealedJson)) link.send(encodeControl(fr));
   }
 
   /** Turns seeding to other receivers on or off (the receiver's opt-out checkbox). */
   setSeeding(on: boolean): void {
     if (this.seeding === on) return;
     this.seeding = on;
-    for (const c of this.conns.values()) this.announceTo(c.link);
+    this.peers.announceAll(true);
     this.changed();
-  }
-
-  /** Our bitfields (all empty while not seeding), to one peer. Not to the sender: it has all. */
-  private announceTo(link: DataLink): void {
-    if (!this.dl || !link.open) return;
-    for (const f of this.dl.files) {
-      const bits = this.seeding ? f.have : new Bitfield(f.have.length);
-      link.send(encodeControl({ t: 'bitfield', f: f.index, bits: encodeBits(bits) }));
-    }
-  }
-
-  private announceAll(): void {
-    for (const c of this.conns.values()) if (c.role !== 's') this.announceTo(c.link);
-  }
-
-  /** A piece was verified: tell the other receivers (p = -1: a file started over). */
-  private announcePiece(f: number, p: number): void {
-    if (!this.seeding) return;
-    if (p < 0) {
-      this.announceAll();
-      return;
-    }
-    const msg = encodeControl({ t: 'have', f, p });
-    for (const c of this.conns.values()) if (c.role !== 's' && c.link.open) c.link.send(msg);
   }
 
   /** Adopts a (new or bigger) manifest, keeping verified pieces of files already known. */
@@ -429,13 +318,10 @@ export class ReceiverSession {
       throw e;
     }
     const store = this.store;
-    const have = m.files.map((f) => {
-      const k = keep.get(f.id);
-      if (k) return k.have;
-      // a saved bitfield counts only if the store still holds what that visit wrote
-      const b = this.savedHave[f.id];
-      return b && store.found(f.id) ? new Bitfield(pieceCount(f.size, f.pieceSize), b) : undefined;
-    });
+    // a saved bitfield counts only if the store still holds what that visit wrote
+    const have = m.files.map(
+      (f) => keep.get(f.id)?.have ?? (store.found(f.id) ? this.saved.bitfield(f) : undefined),
+    );
     this.manifest = m;
     this.dl?.close();
     const dl = new Downloader(
@@ -446,12 +332,12 @@ export class ReceiverSession {
       have,
       {
         onChange: (i) => {
-          this.report(i);
+          this.peers.report(i);
           this.changed();
         },
         onPiece: (f, p) => {
-          this.scheduleSave();
-          this.announcePiece(f, p);
+          this.saved.schedule();
+          this.peers.announcePiece(f, p);
         },
         onStorageError: (_f, e) => this.storageFailed(e),
         maxBytesPerSec: this.opts.maxBytesPerSec,
@@ -464,13 +350,13 @@ export class ReceiverSession {
       dl.accept();
       for (const f of dl.files) {
         const k = keep.get(m.files[f.index]!.id);
-        const paused = k ? k.state === 'paused' : this.savedPaused.includes(m.files[f.index]!.id);
+        const paused = k ? k.state === 'paused' : this.saved.wasPaused(m.files[f.index]!.id);
         if (paused) dl.pause(f.index);
       }
     }
-    this.announceAll();
+    this.peers.announceAll();
     dl.pump();
-    await this.save();
+    await this.saved.save();
     this.changed();
   }
 
@@ -505,64 +391,24 @@ export class ReceiverSession {
     this.accepted = true;
     this.dl.accept();
     for (const f of this.dl.files)
-      if (this.savedPaused.includes(this.manifest.files[f.index]!.id)) this.dl.pause(f.index);
-    await this.save();
+      if (this.saved.wasPaused(this.manifest.files[f.index]!.id)) this.dl.pause(f.index);
+    await this.saved.save();
     this.changed();
   }
 
   pause(i: number): void {
     this.dl?.pause(i);
-    void this.save();
+    void this.saved.save();
   }
 
   resume(i: number): void {
     this.dl?.resume(i);
-    void this.save();
+    void this.saved.save();
   }
 
   cancel(i: number): void {
     this.dl?.cancel(i);
-    void this.save();
-  }
-
-  /** Tells the sender how far we are (it shows it on its side). */
-  private report(i: number): void {
-    const f = this.dl?.files[i];
-    if (!f) return;
-    const msg = encodeControl({ t: 'progress', f: i, bytes: f.bytes, done: f.state === 'done' });
-    for (const c of this.senderLinks()) if (c.link.open) c.link.send(msg);
-  }
-
-  private reportAll(): void {
-    for (const f of this.dl?.files ?? [])
-      if (f.bytes > 0 || f.state === 'done') this.report(f.index);
-  }
-
-  private scheduleSave(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void this.save();
-    }, 100);
-  }
-
-  private async save(): Promise<void> {
-    if (!this.manifest || !this.dl) return;
-    const have: Record<string, Uint8Array> = {};
-    const paused: string[] = [];
-    for (const f of this.dl.files) {
-      const id = this.manifest.files[f.index]!.id;
-      have[id] = f.have.bits.slice();
-      if (f.state === 'paused') paused.push(id);
-    }
-    await saveRoomState({
-      room: this.room,
-      manifest: JSON.stringify(this.manifest),
-      accepted: this.accepted,
-      have,
-      paused,
-      updated: Date.now(),
-    });
+    void this.saved.save();
   }
 
   async getFile(i: number): Promise<Blob> {
@@ -573,9 +419,7 @@ export class ReceiverSession {
   debug(): Record<string, unknown> {
     return {
       ...connectionDebug(this.sig, this.mesh),
-      // links to the sender (the e2e suite waits for one)
-      seeders: [...this.conns.entries()].filter(([, c]) => c.role === 's').map(([id]) => id),
-      peerLinks: [...this.conns.entries()].map(([id, c]) => ({ id, role: c.role })),
+      ...this.peers.debug(),
       seeding: this.seeding,
       outstanding: this.dl?.outstanding(),
       manifest: this.manifest ? this.manifest.files.length : null,

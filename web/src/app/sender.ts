@@ -16,9 +16,9 @@ import { linkFragment } from '../crypto/link';
 import { newShareSigner, type ShareSigner, type SignedManifest } from '../crypto/signing';
 import { Mesh } from '../peer/mesh';
 import { connectionDebug } from './debug';
+import { roomSignaling } from './room-signaling';
 import { createRoom, locateRoom } from '../signaling/api';
-import { browserSocket, SignalingClient } from '../signaling/client';
-import { browserProblems } from '../signaling/problems';
+import type { SignalingClient } from '../signaling/client';
 import { toBase64Url } from '../crypto/bytes';
 import type { DataLink } from '../peer/link';
 import { describeFile, type LocalFile } from '../transfer/hashing';
@@ -247,16 +247,7 @@ export class SenderSession {
       ? await locateRoom(this.opts.existing.room)
       : await createRoom();
     this.room = placement.room;
-    const sig = new SignalingClient(
-      placement.room,
-      { role: 's' },
-      {
-        locate: (r) => locateRoom(r),
-        openSocket: browserSocket,
-        problems: browserProblems(location),
-        overrideUrl: overrideUrl ?? null,
-      },
-    );
+    const sig = roomSignaling(placement.room, 's', overrideUrl);
     this.sig = sig;
     this.mesh = new Mesh(
       sig,
