@@ -1,6 +1,7 @@
 /** The signaling client of a session page: the balancer locates the room, the browser's socket. */
 import { locateRoom } from '../signaling/api';
-import { browserSocket, SignalingClient } from '../signaling/client';
+import { SignalingClient } from '../signaling/client';
+import { browserSocket } from '../signaling/ports';
 import { browserProblems } from '../signaling/problems';
 
 /** A client for `room` with this page's role ('s' sender, 'r' receiver). */

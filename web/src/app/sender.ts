@@ -3,6 +3,9 @@
  * hashes are still empty, hashes the files in a worker (hasher.ts) and publishes longer signed
  * manifest versions as the hashes come in (growth.ts), serving each piece to every receiver that
  * connects (many at once) as soon as its hash is published.
+ * Why ~370 lines: adding files, hashing them, growing and sealing manifest versions and serving
+ * them all read and advance the same offer (files, hash counts, seq, the sealed version); split
+ * apart they would pass that state back and forth. Signaling set-up is in room-signaling.ts.
  */
 import {
   generateRoomKey,

@@ -17,7 +17,8 @@ import {
   type SignerCheck,
   type SignerIdentity,
 } from './handshake';
-import { isPeerSignal, PeerLink } from './peer';
+import { PeerLink } from './peer';
+import { isPeerSignal } from './signal';
 
 export interface MeshHandlers {
   /** whether to open a connection to this peer at all (e.g. receivers only talk to senders) */

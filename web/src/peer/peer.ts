@@ -2,28 +2,27 @@
  * One RTCPeerConnection per remote peer, "perfect negotiation" (both sides may start; the polite
  * one yields on glare), one negotiated, ordered, reliable data channel, ICE restart on failure,
  * ICE servers from the signaling welcome.
+ * Parts elsewhere: channel-link.ts (the DataLink over the channel), ice-flags.ts (page-wide ICE
+ * switches, loopback filter), signal.ts (the signal payload). Why ~330 lines: what is left is one
+ * connection's negotiation state machine (offers, glare, ICE restarts, watchdog, relay fallback,
+ * resync); every handler reads and changes the same connection state.
  */
-import type { DataLink, LinkHealth } from './link';
+import { ChannelLink } from './channel-link';
 import { hasTurn, RelayFallback, withoutTurn } from './fallback';
 import { HealthMonitor, readSample } from './health';
+import {
+  descOut,
+  directFirst,
+  filterSdp,
+  forceRelay,
+  isLoopbackCandidate,
+  loopbackOnly,
+} from './ice-flags';
+import type { DataLink, LinkHealth } from './link';
+import type { PeerSignal } from './signal';
 
-export interface PeerSignal {
-  desc?: RTCSessionDescriptionInit;
-  /**
-   * With an offer, where TURN is known: the ICE transport policy it was made under. The remote
-   * follows it (relay fallback): Chromium stops gathering once a pair is strongly connected, so a
-   * remote left on 'all' usually answers an ICE restart with host candidates only — its TURN
-   * allocation loses the race against the direct pair — and the switched side has no relay
-   * candidate to reach (web/README.md, "relay fallback").
-   */
-  policy?: RTCIceTransportPolicy;
-  cand?: RTCIceCandidateInit | null;
-  /**
-   * "I may have missed your signals (my signaling resumed with recovered:false): offer again."
-   * The receiver re-sends its pending offer, or makes a fresh one with an ICE restart.
-   */
-  resync?: true;
-}
+export { isLoopbackCandidate } from './ice-flags';
+export { isPeerSignal, type PeerSignal } from './signal';
 
 export interface PeerHandlers {
   open(link: DataLink): void;
@@ -33,44 +32,6 @@ export interface PeerHandlers {
 
 export const LOW_WATER = 1024 * 1024;
 
-/** Test/debug hook: keep only loopback ICE candidates (127.0.0.0/8, ::1), local and remote. */
-let loopbackOnly = false;
-export function setLoopbackOnly(on: boolean): void {
-  loopbackOnly = on;
-}
-
-export function isLoopbackCandidate(candidate: string): boolean {
-  const addr = candidate.replace(/^a=/, '').split(' ')[4] ?? '';
-  return addr.startsWith('127.') || addr === '::1';
-}
-
-/** Test/debug hook: relay-only ICE (iceTransportPolicy 'relay') from the start, for every link. */
-let forceRelay = false;
-export function setForceRelay(on: boolean): void {
-  forceRelay = on;
-}
-
-/**
- * Test/debug hook: connect first without the TURN servers (the path starts direct even where a
- * loopback relay would compete with host candidates); TURN stays known for the relay fallback.
- */
-let directFirst = false;
-export function setDirectFirst(on: boolean): void {
-  directFirst = on;
-}
-
-function filterSdp(sdp: string | undefined): string | undefined {
-  if (!loopbackOnly || !sdp) return sdp;
-  return sdp
-    .split('\r\n')
-    .filter((l) => !l.startsWith('a=candidate:') || isLoopbackCandidate(l))
-    .join('\r\n');
-}
-
-function descOut(d: RTCSessionDescription): RTCSessionDescriptionInit {
-  const j = d.toJSON() as RTCSessionDescriptionInit;
-  return { type: j.type, sdp: filterSdp(j.sdp) };
-}
 const WATCHDOG_MS = 20_000;
 /**
  * The polite side waits this long for the impolite side's first offer before making its own.
@@ -82,45 +43,6 @@ export const POLITE_FIRST_OFFER_DELAY_MS = 1500;
 const GRACE_MS = 12_000;
 /** ICE candidate errors kept per link for debug() */
 const MAX_ICE_ERRORS = 8;
-
-class ChannelLink implements DataLink {
-  constructor(
-    private readonly dc: RTCDataChannel,
-    private readonly pc: RTCPeerConnection,
-    private readonly monitor: HealthMonitor,
-  ) {}
-  get open(): boolean {
-    return this.dc.readyState === 'open';
-  }
-  get bufferedAmount(): number {
-    return this.dc.bufferedAmount;
-  }
-  /** SCTP's negotiated limit (Chromium: 262,144), known once the channel's transport is up */
-  get maxMessageSize(): number | undefined {
-    const m = this.pc.sctp?.maxMessageSize;
-    return m && isFinite(m) ? m : undefined;
-  }
-  health(): LinkHealth | null {
-    return this.monitor.latest;
-  }
-  send(data: string | ArrayBuffer): void {
-    if (typeof data === 'string') this.dc.send(data);
-    else this.dc.send(data);
-  }
-  drained(): Promise<void> {
-    if (this.dc.bufferedAmount <= this.dc.bufferedAmountLowThreshold || !this.open)
-      return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.dc.removeEventListener('bufferedamountlow', done);
-        this.dc.removeEventListener('close', done);
-        resolve();
-      };
-      this.dc.addEventListener('bufferedamountlow', done);
-      this.dc.addEventListener('close', done);
-    });
-  }
-}
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -173,13 +95,13 @@ export class PeerLink {
     private readonly handlers: PeerHandlers,
   ) {
     this.pc = new RTCPeerConnection({
-      iceServers: directFirst && !forceRelay ? withoutTurn(iceServers) : iceServers,
-      ...(forceRelay ? { iceTransportPolicy: 'relay' as const } : {}),
+      iceServers: directFirst() && !forceRelay() ? withoutTurn(iceServers) : iceServers,
+      ...(forceRelay() ? { iceTransportPolicy: 'relay' as const } : {}),
     });
     this.dc = this.pc.createDataChannel('p2p-share', { negotiated: true, id: 0, ordered: true });
     this.dc.binaryType = 'arraybuffer';
     this.dc.bufferedAmountLowThreshold = LOW_WATER;
-    this.fallback = new RelayFallback(hasTurn(iceServers), forceRelay);
+    this.fallback = new RelayFallback(hasTurn(iceServers), forceRelay());
     this.monitor = new HealthMonitor(
       this.pc,
       () => ({ iceState: this.pc.iceConnectionState, queued: this.dc.bufferedAmount > 0 }),
@@ -191,7 +113,7 @@ export class PeerLink {
     this.dc.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => this.handlers.message(ev.data);
     this.dc.onclose = () => this.close();
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate && loopbackOnly && !isLoopbackCandidate(candidate.candidate)) {
+      if (candidate && loopbackOnly() && !isLoopbackCandidate(candidate.candidate)) {
         this.counts.dropped++;
         return;
       }
@@ -343,7 +265,7 @@ export class PeerLink {
       }
     } else if (cand !== undefined) {
       if (cand) this.counts.received++;
-      if (cand && loopbackOnly && cand.candidate && !isLoopbackCandidate(cand.candidate)) return;
+      if (cand && loopbackOnly() && cand.candidate && !isLoopbackCandidate(cand.candidate)) return;
       if (cand && !this.pc.remoteDescription) {
         // adding now would throw and lose it; it is added once the description is set
         this.counts.early++;
@@ -411,10 +333,4 @@ export class PeerLink {
     }
     this.handlers.close();
   }
-}
-
-export function isPeerSignal(x: unknown): x is PeerSignal {
-  if (typeof x !== 'object' || x === null) return false;
-  const o = x as Record<string, unknown>;
-  return (typeof o.desc === 'object' && o.desc !== null) || 'cand' in o || o.resync === true;
 }

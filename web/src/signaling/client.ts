@@ -1,7 +1,9 @@
 /**
  * The signaling WebSocket client (PROTOCOL.md v1): join, typed + validated messages, resume with
  * token + lastSeq after a drop, and on `reconnect` (or a lost node) ask the balancer again.
- * Lives in the page (not a worker) so that tests can observe its frames.
+ * Lives in the page (not a worker) so that tests can observe its frames. Its ports (socket,
+ * balancer lookup, events) are in ports.ts; what is left (~310 lines) is one connection state
+ * machine — connect, join, resume, retry with back-off, relocate — around one socket.
  */
 import {
   type ClientMessage,
@@ -10,54 +12,16 @@ import {
   type RoomPlacement,
   type ServerMessage,
 } from './messages';
+import type { SignalingDeps, SignalingEvents, SignalingStatus, SocketLike } from './ports';
 import type { SignalingProblem } from './problems';
 
-export interface SocketLike {
-  readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: unknown) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-}
-
-export interface SignalingDeps {
-  /** GET /api/rooms/{id} on the balancer */
-  locate(room: string): Promise<RoomPlacement>;
-  openSocket(url: string): SocketLike;
-  /** debug/test hook (?node=<wsUrl>): the first connection goes there instead */
-  overrideUrl?: string | null;
-  pingIntervalMs?: number;
-  maxBackoffMs?: number;
-  /** Turns failures into messages for the user (problems.ts); without it none are reported. */
-  problems?: {
-    /** a socket to `url` closed (or could not be made) before it opened */
-    socket(url: string): Promise<SignalingProblem>;
-    /** asking the balancer where the room lives failed */
-    balancer(e: unknown): SignalingProblem;
-  };
-}
-
-export interface SignalingEvents {
-  welcome(w: Extract<ServerMessage, { type: 'welcome' }>): void;
-  peerJoined(p: PeerInfo): void;
-  peerLeft(id: string): void;
-  signal(from: string, data: unknown): void;
-  broadcast(from: string, data: unknown): void;
-  error(code: string, message: string): void;
-  status(s: SignalingStatus): void;
-  /**
-   * A resume came back `recovered:false` (after the welcome's own events): the peer kept its
-   * id, but signals and broadcasts sent to it meanwhile may be lost. Not on a fresh join, whose
-   * `recovered:false` only says no session was restored.
-   */
-  lost(): void;
-  /** something keeps us from the room (null: it is over, we joined) */
-  problem(p: SignalingProblem | null): void;
-}
-
-export type SignalingStatus = 'connecting' | 'joined' | 'reconnecting' | 'closed';
+export {
+  browserSocket,
+  type SignalingDeps,
+  type SignalingEvents,
+  type SignalingStatus,
+  type SocketLike,
+} from './ports';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -350,9 +314,4 @@ export class SignalingClient {
         break;
     }
   }
-}
-
-/** The page's own WebSocket (never in a worker: tests observe its frames). */
-export function browserSocket(url: string): SocketLike {
-  return new WebSocket(url) as unknown as SocketLike;
 }

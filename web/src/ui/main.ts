@@ -5,7 +5,7 @@
  */
 import './style.css';
 import { installSubtleFallback } from '../crypto/fallback';
-import { setDirectFirst, setForceRelay, setLoopbackOnly } from '../peer/peer';
+import { setDirectFirst, setForceRelay, setLoopbackOnly } from '../peer/ice-flags';
 import { mountHistory } from './history-view';
 import { hooks } from './hooks';
 import { receiverPage } from './receiver-page';
