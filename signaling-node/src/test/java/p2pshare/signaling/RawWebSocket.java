@@ -46,6 +46,30 @@ final class RawWebSocket {
     writeFrame(out, 0x1, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Reads the next data frame (unmasked, from the server) and returns its text. */
+  static String readText(InputStream in) throws IOException {
+    while (true) {
+      int b0 = in.read();
+      int b1 = in.read();
+      if (b0 < 0 || b1 < 0) {
+        throw new IOException("connection ended");
+      }
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = (in.read() << 8) | in.read();
+      } else if (len == 127) {
+        len = 0;
+        for (int i = 0; i < 8; i++) {
+          len = (len << 8) | in.read();
+        }
+      }
+      byte[] payload = in.readNBytes((int) len);
+      if ((b0 & 0x0f) == 0x1) {
+        return new String(payload, StandardCharsets.UTF_8);
+      }
+    }
+  }
+
   /** Reads frames until a close frame and returns its status code. */
   static int readCloseCode(InputStream in) throws IOException {
     while (true) {

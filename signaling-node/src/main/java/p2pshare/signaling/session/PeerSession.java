@@ -60,6 +60,9 @@ public final class PeerSession implements PeerConnection {
   private Buffer message;
   private boolean messageIsText;
 
+  /** Set once the socket is being closed as a slow consumer: nothing more is written or counted. */
+  private boolean closingSlowConsumer;
+
   public PeerSession(
       Vertx vertx,
       ServerWebSocket socket,
@@ -304,14 +307,16 @@ public final class PeerSession implements PeerConnection {
 
   @Override
   public void send(ByteBuf utf8) {
-    if (state == State.CLOSED) {
+    if (state == State.CLOSED || closingSlowConsumer) {
       utf8.release();
       return;
     }
     // Our frames bypass Vert.x's queue, so the channel's own water mark (1 MiB) is the bound.
     if (!channel().channel().isWritable()) {
       // A reader that does not keep up is closed; a resume replays what the ring still holds.
+      // (state stays: the close handler still drops the peer into its resume window)
       utf8.release();
+      closingSlowConsumer = true;
       metrics.slowConsumerClosed();
       socket.close((short) 1008, "slow consumer");
       return;
