@@ -86,7 +86,10 @@ export class SeedSession {
       case 'progress': {
         const entry = this.source.entry(msg.f);
         if (!entry || msg.bytes > entry.size) break;
-        this.progress.reported.set(msg.f, { bytes: msg.bytes, done: msg.done });
+        // "done" counts only with every byte verified: a link holder's report that a file arrived
+        // while it claims fewer bytes must not make the sender show the file delivered
+        const done = msg.done && msg.bytes === entry.size;
+        this.progress.reported.set(msg.f, { bytes: msg.bytes, done });
         this.onChange();
         break;
       }
