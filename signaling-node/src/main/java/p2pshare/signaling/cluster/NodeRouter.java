@@ -25,7 +25,8 @@ import p2pshare.signaling.protocol.ServerMessages;
  *
  * <p>Routes messages between peers at node level: one clustered consumer per node, and messages to
  * several peers on one node travel as one event-bus message. Relayed messages travel as a binary
- * {@link DeliverFrame}; membership and handover messages as JSON objects.
+ * {@link DeliverFrame} (with {@link DeliverFrameCodec}); membership and handover messages as JSON
+ * objects.
  */
 public final class NodeRouter {
   /** How long a node waits for others to acknowledge a room event before it goes on. */
@@ -57,6 +58,7 @@ public final class NodeRouter {
   /** Registers the node's consumer; the future completes once it is known cluster-wide. */
   public Future<Void> start(Function<JsonObject, Future<JsonObject>> handover) {
     this.handoverHandler = handover;
+    DeliverFrameCodec.register(vertx, nodeId);
     MessageConsumer<Object> consumer =
         vertx.eventBus().consumer(ClusterNames.nodeAddress(nodeId), this::handle);
     return consumer.completion();
@@ -89,7 +91,7 @@ public final class NodeRouter {
           .eventBus()
           .send(
               ClusterNames.nodeAddress(targetNode),
-              new DeliverFrame(to, message, origin, forwarded).encode());
+              new DeliverFrame(to, message, origin, forwarded));
     }
   }
 
@@ -203,8 +205,10 @@ public final class NodeRouter {
 
   private void handle(Message<Object> message) {
     metrics.crossNodeReceived();
-    if (message.body() instanceof Buffer frame) {
-      DeliverFrame d = DeliverFrame.decode(frame);
+    Object raw = message.body();
+    if (raw instanceof DeliverFrame || raw instanceof Buffer) {
+      // A Buffer is what a node from before DeliverFrameCodec sends.
+      DeliverFrame d = raw instanceof DeliverFrame f ? f : DeliverFrame.decode((Buffer) raw);
       if (!live.isLive(d.origin())) {
         // Sent by a node the cluster declared dead (frozen or cut off, and its peers were told
         // peer-left): delivering it now would be stale, and could overtake newer messages.
