@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,19 @@ class BalancerApiTest {
   void emptyMaps() {
     nodesMap.clear();
     roomsMap.clear();
+    awaitBalancerSees("no node", JsonArray::isEmpty);
+  }
+
+  /**
+   * The balancer answers from its last read when a fresh one is slower than {@link
+   * NodeRegistry#READ_WAIT_MS} (and a read already running is not doubled), so under load the first
+   * answers after a write may still show the state before it. Each test acts once the balancer's
+   * answers show what it wrote.
+   */
+  private void awaitBalancerSees(String what, Predicate<JsonArray> seen) {
+    waitFor(
+        "the balancer to see " + what,
+        () -> seen.test(json(get(base + "/api/nodes")).getJsonArray("nodes")) ? true : null);
   }
 
   /** A node that keeps publishing: the record outlives the test (each test starts empty). */
@@ -124,6 +138,16 @@ class BalancerApiTest {
 
   private void publish(NodeLoad load) {
     publish(load, LIVE_TTL_S);
+    awaitBalancerSees(
+        load.id() + " " + load.state(),
+        nodes ->
+            nodes.stream()
+                .map(JsonObject.class::cast)
+                .anyMatch(
+                    n ->
+                        n.getString("id").equals(load.id())
+                            && n.getString("state").equals(load.state())
+                            && n.getLong("connections") == load.connections()));
   }
 
   private void publish(NodeLoad load, int ttlSeconds) {
