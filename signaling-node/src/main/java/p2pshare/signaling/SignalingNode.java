@@ -31,7 +31,13 @@ import p2pshare.signaling.peer.RoomService;
 import p2pshare.signaling.session.DrainState;
 import p2pshare.signaling.session.Limits;
 
-/** A signaling node: wires the services of one process and deploys a verticle per event loop. */
+/**
+ * A signaling node: wires the services of one process and deploys a verticle per event loop.
+ *
+ * <p>Longer than 300 lines: it is the composition root (every service's construction and start
+ * order, drain, the stall guard's actions and the load record it publishes read in one place); each
+ * piece of behaviour lives in the class it wires.
+ */
 public final class SignalingNode {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingNode.class);
 

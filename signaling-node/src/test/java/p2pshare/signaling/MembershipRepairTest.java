@@ -30,6 +30,9 @@ import p2pshare.signaling.support.WsClient;
 /**
  * Whatever a node missed is repaired from the room's record: a lost announcement, a janitor that
  * dropped the peers of a node that is alive after all, a node that must fence itself.
+ *
+ * <p>Longer than 300 lines: each repair case needs its own fault staged on real members, and they
+ * share one cluster set-up.
  */
 class MembershipRepairTest extends ClusterTestBase {
   /** A repair pass runs at least this often; convergence is awaited a few passes long. */
