@@ -49,23 +49,9 @@ final class RawWebSocket {
   /** Reads the next data frame (unmasked, from the server) and returns its text. */
   static String readText(InputStream in) throws IOException {
     while (true) {
-      int b0 = in.read();
-      int b1 = in.read();
-      if (b0 < 0 || b1 < 0) {
-        throw new IOException("connection ended");
-      }
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = (in.read() << 8) | in.read();
-      } else if (len == 127) {
-        len = 0;
-        for (int i = 0; i < 8; i++) {
-          len = (len << 8) | in.read();
-        }
-      }
-      byte[] payload = in.readNBytes((int) len);
-      if ((b0 & 0x0f) == 0x1) {
-        return new String(payload, StandardCharsets.UTF_8);
+      Frame f = readFrame(in, "connection ended");
+      if (f.opcode() == 0x1) {
+        return new String(f.payload(), StandardCharsets.UTF_8);
       }
     }
   }
@@ -73,25 +59,33 @@ final class RawWebSocket {
   /** Reads frames until a close frame and returns its status code. */
   static int readCloseCode(InputStream in) throws IOException {
     while (true) {
-      int b0 = in.read();
-      int b1 = in.read();
-      if (b0 < 0 || b1 < 0) {
-        throw new IOException("connection ended without a close frame");
-      }
-      long len = b1 & 0x7f;
-      if (len == 126) {
-        len = (in.read() << 8) | in.read();
-      } else if (len == 127) {
-        len = 0;
-        for (int i = 0; i < 8; i++) {
-          len = (len << 8) | in.read();
-        }
-      }
-      byte[] payload = in.readNBytes((int) len);
-      if ((b0 & 0x0f) == 0x8) {
-        return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
+      Frame f = readFrame(in, "connection ended without a close frame");
+      if (f.opcode() == 0x8) {
+        byte[] p = f.payload();
+        return p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : -1;
       }
     }
+  }
+
+  private record Frame(int opcode, byte[] payload) {}
+
+  /** One unmasked frame from the server. */
+  private static Frame readFrame(InputStream in, String endedMessage) throws IOException {
+    int b0 = in.read();
+    int b1 = in.read();
+    if (b0 < 0 || b1 < 0) {
+      throw new IOException(endedMessage);
+    }
+    long len = b1 & 0x7f;
+    if (len == 126) {
+      len = (in.read() << 8) | in.read();
+    } else if (len == 127) {
+      len = 0;
+      for (int i = 0; i < 8; i++) {
+        len = (len << 8) | in.read();
+      }
+    }
+    return new Frame(b0 & 0x0f, in.readNBytes((int) len));
   }
 
   /** One masked frame (clients must mask). */
