@@ -43,6 +43,12 @@ class FaultSuiteIT {
   /** Trials per scenario when set (-Dfaults.trials), else the short or long default. */
   static final Integer TRIALS = Integer.getInteger("faults.trials");
 
+  /**
+   * Lines of each process's log printed with a failed trial: enough to reach back past the fault
+   * (60 showed only the end of a stall-20s failure in CI, whose logs were then gone).
+   */
+  static final int FAILED_TRIAL_LOG_LINES = 600;
+
   /** Resume window of the nodes: short runs use a short one so the hold after a fault is short. */
   static final int RESUME_WINDOW_S = LONG ? 30 : 6;
 
@@ -384,7 +390,8 @@ class FaultSuiteIT {
               + " reset(s)");
     }
     if (failed) {
-      System.out.println("FAILED TRIAL " + row.scenario + "\n" + cluster.logs(60));
+      System.out.println(
+          "FAILED TRIAL " + row.scenario + "\n" + cluster.logs(FAILED_TRIAL_LOG_LINES));
     }
     return failed;
   }
