@@ -362,9 +362,9 @@ class FaultSuiteIT {
     // count from a moment after. During the fault, unknown-peer tells the sender (not silent);
     // after it, any one is a membership failure.
     int unknownAfter =
-        s.settledAtNanos < 0
+        s.settledAtNanos() < 0
             ? 0
-            : run.unknownPeerSince(s.settledAtNanos + TimeUnit.SECONDS.toNanos(1));
+            : run.unknownPeerSince(s.settledAtNanos() + TimeUnit.SECONDS.toNanos(1));
     boolean failed =
         !s.settled()
             || wrongAtEnd > 0
@@ -381,12 +381,12 @@ class FaultSuiteIT {
             + unknownAfter
             + " "
             + t;
-    row.trial(failed, t, s.seconds, note);
+    row.trial(failed, t, s.seconds(), note);
     System.out.println(row.scenario + " trial " + row.trials + " failed=" + failed + " " + note);
-    if (!failed && s.resets > 0) {
+    if (!failed && s.resets() > 0) {
       row.remark(
           "views looked right before the fault was noticed; settled after "
-              + s.resets
+              + s.resets()
               + " reset(s)");
     }
     if (failed) {

@@ -17,43 +17,24 @@ import java.util.function.BooleanSupplier;
  * itself has settled (a node that exited after a stall is restarted and listed again) plus {@link
  * #REJOIN_HOLD}; a poll at which they are wrong with no session event since is a relapse, a
  * failure.
+ *
+ * @param seconds from the heal until the views were right for good, or -1 if not by the deadline
+ * @param relapses polls with a wrong view and no session event since the views were right: must be
+ *     0
+ * @param resets times the views were right and a session event followed (the fault noticed late)
+ * @param wrongAtDeadline ordered pairs wrong at the deadline, when the views did not settle
+ * @param clusterSettled whether the cluster (the suite's supervisor, the balancer's list) settled
+ * @param settledAtNanos when the views were right for good (System.nanoTime()), or -1
  */
-final class Settling {
+record Settling(
+    double seconds,
+    int relapses,
+    int resets,
+    int wrongAtDeadline,
+    boolean clusterSettled,
+    long settledAtNanos) {
   /** The views must stay right this long after the cluster settled (a restarted node rejoined). */
   static final Duration REJOIN_HOLD = Duration.ofSeconds(3);
-
-  /** Seconds from the heal until the views were right for good, or -1 if not by the deadline. */
-  final double seconds;
-
-  /** Polls with a wrong view and no session event since the views were right: must be 0. */
-  final int relapses;
-
-  /** Times the views were right and a session event followed (the fault noticed late). */
-  final int resets;
-
-  /** Ordered pairs wrong at the deadline, when the views did not settle. */
-  final int wrongAtDeadline;
-
-  /** Whether the cluster (the suite's supervisor, the balancer's list) settled at all. */
-  final boolean clusterSettled;
-
-  /** When the views were right for good (System.nanoTime()), or -1. */
-  final long settledAtNanos;
-
-  private Settling(
-      double seconds,
-      int relapses,
-      int resets,
-      int wrongAtDeadline,
-      boolean clusterSettled,
-      long settledAtNanos) {
-    this.seconds = seconds;
-    this.relapses = relapses;
-    this.resets = resets;
-    this.wrongAtDeadline = wrongAtDeadline;
-    this.clusterSettled = clusterSettled;
-    this.settledAtNanos = settledAtNanos;
-  }
 
   boolean settled() {
     return seconds >= 0 && relapses == 0 && clusterSettled;
