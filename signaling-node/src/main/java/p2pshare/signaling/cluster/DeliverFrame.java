@@ -29,15 +29,18 @@ public record DeliverFrame(List<String> to, PeerEvent event, String origin, bool
   void encodeTo(Buffer out, byte[] originBytes) {
     byte[] head = event.headBytes();
     out.appendByte((byte) (forwarded ? 1 : 0));
-    out.appendInt(originBytes.length).appendBytes(originBytes);
+    appendStr(out, originBytes);
     out.appendUnsignedShort(to.size());
     for (String id : to) {
-      byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-      out.appendInt(bytes.length).appendBytes(bytes);
+      appendStr(out, id.getBytes(StandardCharsets.UTF_8));
     }
-    byte[] type = TypeNames.bytes(event.type());
-    out.appendInt(type.length).appendBytes(type);
-    out.appendInt(head.length).appendBytes(head);
+    appendStr(out, TypeNames.bytes(event.type()));
+    appendStr(out, head);
+  }
+
+  /** A str of the layout: u32 byte length, then the bytes. */
+  private static void appendStr(Buffer out, byte[] bytes) {
+    out.appendInt(bytes.length).appendBytes(bytes);
   }
 
   public static DeliverFrame decode(Buffer in) {
